@@ -1,0 +1,19 @@
+"""Top-level URL routes."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core.views import healthz
+
+admin.site.site_header = _("督查督办系统 · 管理后台")
+admin.site.site_title = _("督查督办系统")
+admin.site.index_title = _("数据管理")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+]

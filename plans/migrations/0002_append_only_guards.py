@@ -1,0 +1,19 @@
+"""Reject UPDATE on append-only tables at the database level, beside the ORM guard."""
+
+from django.db import migrations
+
+from core.append_only import install_update_guard
+
+TABLES = [
+    "plans_progressreport",
+    "plans_attachment",
+    "plans_escalationresponse",
+    "plans_instruction",
+    "plans_instructionacknowledgement",
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [("plans", "0001_initial")]
+
+    operations = [migrations.RunPython(*install_update_guard(table)) for table in TABLES]

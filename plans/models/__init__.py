@@ -1,0 +1,47 @@
+"""The plan domain model, split by concept and re-exported here."""
+
+from plans.models.assignment import Assignment
+from plans.models.choices import (
+    AssignmentRole,
+    AssignmentStatus,
+    CompletionDecision,
+    EscalationLevel,
+    PlanStatus,
+    ProgressStatus,
+    ReminderKind,
+    ReportingCycle,
+)
+from plans.models.plan import Milestone, Plan, Section, Task
+from plans.models.report import Attachment, ProgressReport
+from plans.models.supervision import (
+    CompletionRequest,
+    Escalation,
+    EscalationResponse,
+    Instruction,
+    InstructionAcknowledgement,
+    Reminder,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentRole",
+    "AssignmentStatus",
+    "Attachment",
+    "CompletionDecision",
+    "CompletionRequest",
+    "Escalation",
+    "EscalationLevel",
+    "EscalationResponse",
+    "Instruction",
+    "InstructionAcknowledgement",
+    "Milestone",
+    "Plan",
+    "PlanStatus",
+    "ProgressReport",
+    "ProgressStatus",
+    "Reminder",
+    "ReminderKind",
+    "ReportingCycle",
+    "Section",
+    "Task",
+]

@@ -1,0 +1,57 @@
+"""Read plans, tasks and assignments, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from plans.models import Assignment, Plan, PlanStatus, Task
+from plans.policies import can_see_all_units
+
+
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    """Return the assignments the user may see: all for bureau roles, their own unit's otherwise."""
+    queryset = Assignment.objects.all()
+    if can_see_all_units(user):
+        return queryset
+    if not user.is_authenticated or user.unit_id is None:
+        return queryset.none()
+    return queryset.filter(unit_id=user.unit_id, task__plan__status__in=[PlanStatus.PUBLISHED, PlanStatus.ARCHIVED])
+
+
+def tasks_visible_to(user: User) -> QuerySet[Task]:
+    """Return the tasks the user may see: those assigned to their unit unless they see all units."""
+    if can_see_all_units(user):
+        return Task.objects.all()
+    mine = assignments_visible_to(user).filter(task_id=OuterRef("pk"))
+    return Task.objects.filter(Exists(mine))
+
+
+def plans_visible_to(user: User) -> QuerySet[Plan]:
+    """Return the plans the user may see: all for bureau roles, plans with a task of theirs otherwise."""
+    if can_see_all_units(user):
+        return Plan.objects.all()
+    mine = assignments_visible_to(user).filter(task__plan_id=OuterRef("pk"))
+    return Plan.objects.filter(Exists(mine))
+
+
+def plan_list_for(user: User) -> QuerySet[Plan]:
+    """Return the visible plans with their task and assignment counts, in one query."""
+    task_count = (
+        Task.objects.filter(plan_id=OuterRef("pk")).order_by().values("plan_id").annotate(n=Count("pk")).values("n")
+    )
+    return plans_visible_to(user).annotate(
+        task_count=Coalesce(Subquery(task_count, output_field=IntegerField()), Value(0)),
+        open_assignment_count=Count("tasks__assignments", filter=~Q(tasks__assignments__status="completed")),
+    ).order_by("-plan_year", "-issued_on", "-id")
+
+
+def unit_assignments_for(user: User, *, limit: int = 50) -> QuerySet[Assignment]:
+    """Return the user's unit's open assignments, nearest deadline first, with task and plan loaded."""
+    return (
+        assignments_visible_to(user)
+        .exclude(status="completed")
+        .select_related("task", "task__plan", "unit")
+        .order_by(Coalesce("due_on", "task__deadline").asc(nulls_last=True), "task__position")[:limit]
+    )
