@@ -55,13 +55,19 @@ class Unit(models.Model):
         verbose_name_plural = _("单位")
         ordering = ["sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="unit_code_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="unit_code_unique",
+                violation_error_message=_("单位编码已被其他单位使用。"),
+            ),
             models.CheckConstraint(
-                condition=models.Q(stage="") | models.Q(kind="school"), name="unit_stage_only_for_schools"
+                condition=models.Q(stage="") | models.Q(kind="school"),
+                name="unit_stage_only_for_schools",
+                violation_error_message=_("只有学校需要填写学段。"),
             ),
             models.CheckConstraint(
                 condition=models.Q(ownership="") | models.Q(kind__in=["school", "kindergarten"]),
                 name="unit_ownership_only_for_schools",
+                violation_error_message=_("只有学校和幼儿园需要填写办学性质。"),
             ),
         ]
         indexes = [models.Index(fields=["kind", "is_active"], name="unit_kind_active_idx")]
@@ -135,6 +141,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(role__in=["admin", "supervisor", "leader"]) | models.Q(unit__isnull=False),
                 name="user_unit_required_for_unit_roles",
+                violation_error_message=_("单位负责人和单位经办人必须属于一个单位。"),
             ),
         ]
 

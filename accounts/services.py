@@ -212,6 +212,7 @@ class DirectoryImportError(Exception):
 
 def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: DirectoryPlan) -> set[str]:
     file_names = {row.name for row in parsed.units}
+    referable: set[str] = set()  # every name a person row may use for a unit of this file
     alias_owner: dict[str, str] = {}
     for row in parsed.units:
         existing = index.get(row.name) if index.get(row.name) and index[row.name].name == row.name else None
@@ -238,6 +239,7 @@ def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: Director
                 plan.errors.append(RowError(UNITS_SHEET, row.row, "别名", f"别名“{alias}”在表中被两个单位使用。"))
             alias_owner[alias] = row.name
         plan.units.append(UnitAction(row=row, existing=existing))
+        referable.update({row.name, row.short_name, *row.aliases} - {""})
     # A parent chain inside the file must not loop back on itself.
     parents = {row.name: row.parent for row in parsed.units if row.parent}
     for row in parsed.units:
@@ -248,7 +250,7 @@ def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: Director
                 break
             seen.add(current)
             current = parents.get(current)
-    return file_names
+    return referable
 
 
 def _check_people(parsed: ParsedDirectory, index: dict[str, Unit], file_units: set[str], plan: DirectoryPlan) -> None:
@@ -315,35 +317,55 @@ def directory_import_preview(*, directory_import: DirectoryImport) -> DirectoryP
     return directory_import_prepare(parsed=parsed)
 
 
-def _apply_units(actions: list[UnitAction], actor: User) -> dict[str, Unit]:
-    by_name: dict[str, Unit] = {}
+def _parents_first(actions: list[UnitAction]) -> list[UnitAction]:
+    """Order unit rows so that a parent named in the file is written before its children."""
+    by_name = {action.row.name: action for action in actions}
+    ordered: list[UnitAction] = []
+    placed: set[str] = set()
+
+    def place(action: UnitAction) -> None:
+        if action.row.name in placed:
+            return
+        placed.add(action.row.name)
+        parent = by_name.get(action.row.parent)
+        if parent is not None:
+            place(parent)
+        ordered.append(action)
+
     for action in actions:
+        place(action)
+    return ordered
+
+
+def _apply_units(actions: list[UnitAction], actor: User) -> dict[str, Unit]:
+    index = unit_name_index()
+    written: dict[str, Unit] = {}  # name, short name and aliases of the units of this file
+    for action in _parents_first(actions):
         row = action.row
+        parent = (written.get(row.parent) or index.get(row.parent)) if row.parent else None
         if action.existing is None:
             unit = unit_create(
                 actor=actor, name=row.name, kind=row.kind, short_name=row.short_name, stage=row.stage,
-                ownership=row.ownership, code=row.code, sort_order=row.sort_order or 0,
+                ownership=row.ownership, code=row.code, sort_order=row.sort_order or 0, parent=parent,
+                aliases=row.aliases,
             )
         else:
-            changes = {"kind": row.kind, "stage": row.stage, "ownership": row.ownership}
+            changes: dict[str, object] = {"kind": row.kind, "stage": row.stage, "ownership": row.ownership}
             if row.short_name:
                 changes["short_name"] = row.short_name
             if row.code:
                 changes["code"] = row.code
             if row.sort_order is not None:
                 changes["sort_order"] = row.sort_order
+            if parent is not None:
+                changes["parent"] = parent
             unit = unit_update(actor=actor, unit=action.existing, **changes)
-        by_name[row.name] = unit
-    index = unit_name_index()
-    for action in actions:
-        unit = by_name[action.row.name]
-        if action.row.parent:
-            parent = by_name.get(action.row.parent) or index[action.row.parent]
-            if unit.parent_id != parent.pk:
-                unit_update(actor=actor, unit=unit, parent=parent)
-        for alias in action.row.aliases:
-            unit_alias_add(actor=actor, unit=unit, alias=alias)
-    return by_name
+            for alias in row.aliases:
+                unit_alias_add(actor=actor, unit=unit, alias=alias)
+        for name in (row.name, row.short_name, *row.aliases):
+            if name:
+                written[name] = unit
+    return written
 
 
 def _apply_people(actions: list[PersonAction], units: dict[str, Unit], actor: User) -> list[tuple[str, str, str]]:

@@ -60,7 +60,7 @@ def directory_template(request: HttpRequest) -> HttpResponse:
 def directory_upload(request: HttpRequest) -> HttpResponse:
     """Upload a units/people list and go to its preview."""
     require_manage_directory(request.user)
-    form = DirectoryUploadForm(request.POST or None, request.FILES or None)
+    form = DirectoryUploadForm(request.POST, request.FILES) if request.method == "POST" else DirectoryUploadForm()
     if request.method == "POST" and form.is_valid():
         try:
             record, _plan = directory_import_upload(actor=request.user, uploaded_file=form.cleaned_data["file"])

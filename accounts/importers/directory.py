@@ -256,7 +256,7 @@ def _parse_units(rows: list[list[str]], sheet: str, errors: list[RowError]) -> l
             allowed = "、".join(["局机关", "局领导", "机关科室", "直属单位", "学校", "幼儿园", "其他"])
             row_errors.append(RowError(sheet, row, "单位类型", f"“{kind_text}”不是有效的单位类型，可填：{allowed}。"))
         stage_text = values.get("stage", "")
-        stage = STAGE_LABELS.get(stage_text, stage_text if stage_text in STAGE_LABELS.values() else None)
+        stage = STAGE_LABELS.get(stage_text, stage_text if stage_text in {"", *STAGE_LABELS.values()} else None)
         if stage is None:
             row_errors.append(RowError(sheet, row, "学段", f"“{stage_text}”不是有效的学段，可填：{'、'.join(STAGE_LABELS)}。"))
             stage = ""

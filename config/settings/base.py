@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -79,7 +80,9 @@ def _database_from_url(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
-        config["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+        # A file, not memory, so a Celery worker started by a test can open the same database;
+        # one per process, so two test runs on one machine do not share it.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
     return config
 
 
