@@ -6,11 +6,12 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from accounts.importers.directory import (
     PEOPLE_SHEET,
@@ -26,8 +27,12 @@ from accounts.models import (
     BUREAU_WIDE_ROLES,
     DirectoryImport,
     DirectoryImportStatus,
+    Ownership,
+    Role,
+    SchoolStage,
     Unit,
     UnitAlias,
+    UnitKind,
     User,
 )
 from accounts.selectors import unit_name_index
@@ -161,7 +166,17 @@ class UnitAction:
 
     @property
     def verb(self) -> str:
-        return "更新" if self.existing else "新增"
+        return str(_("更新") if self.existing else _("新增"))
+
+    @property
+    def kind_label(self) -> str:
+        """Return the unit type, with the school stage and ownership, as people write them."""
+        parts = [UnitKind(self.row.kind).label]
+        if self.row.stage:
+            parts.append(SchoolStage(self.row.stage).label)
+        if self.row.ownership:
+            parts.append(Ownership(self.row.ownership).label)
+        return " / ".join(str(part) for part in parts)
 
 
 @dataclass
@@ -171,7 +186,11 @@ class PersonAction:
 
     @property
     def verb(self) -> str:
-        return "更新" if self.existing else "新增"
+        return str(_("更新") if self.existing else _("新增"))
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.row.role).label)
 
 
 @dataclass

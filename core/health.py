@@ -46,7 +46,7 @@ def check_broker() -> Check:
     from config.celery_app import app
 
     def probe() -> str:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
             return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name
 

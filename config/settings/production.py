@@ -28,4 +28,4 @@ STORAGES = {
 }
 
 ADMINS = [("Ops", address) for address in env_list("ADMIN_EMAILS")]
-LOGGING["root"]["level"] = env_str("LOG_LEVEL", "WARNING")  # noqa: F405
+LOGGING["root"]["level"] = env_str("LOG_LEVEL", "WARNING")

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import Unit, User
-
 from core.append_only import AppendOnlyError
 from plans.models import (
     Assignment,

@@ -11,6 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created_units, created_users, logins = seed_demo_directory()
         self.stdout.write(f"单位：新建 {len(created_units)} 个；人员：新建 {len(created_users)} 个。")
-        self.stdout.write("演示账号（密码均为 %s）：" % demo_password())
+        self.stdout.write(f"演示账号（密码均为 {demo_password()}）：")
         for login in logins:
             self.stdout.write(f"  {login.username:<20} {login.role:<8} {login.full_name}  {login.unit}")
