@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.importers.directory import (
@@ -232,6 +233,7 @@ class DirectoryImportError(Exception):
 def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: DirectoryPlan) -> set[str]:
     file_names = {row.name for row in parsed.units}
     referable: set[str] = set()  # every name a person row may use for a unit of this file
+    code_holders = dict(Unit.objects.exclude(code="").values_list("code", "name"))
     alias_owner: dict[str, str] = {}
     for row in parsed.units:
         existing = index.get(row.name) if index.get(row.name) and index[row.name].name == row.name else None
@@ -246,10 +248,9 @@ def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: Director
                 plan.errors.append(
                     RowError(UNITS_SHEET, row.row, "上级单位", f"找不到单位“{row.parent}”：请先在“单位”表中添加它。")
                 )
-        if row.code:
-            holder = Unit.objects.filter(code=row.code).exclude(name=row.name).first()
-            if holder is not None:
-                plan.errors.append(RowError(UNITS_SHEET, row.row, "单位编码", f"编码“{row.code}”已被“{holder.name}”使用。"))
+        holder = code_holders.get(row.code) if row.code else None
+        if holder is not None and holder != row.name:
+            plan.errors.append(RowError(UNITS_SHEET, row.row, "单位编码", f"编码“{row.code}”已被“{holder}”使用。"))
         for alias in row.aliases:
             owner = index.get(alias)
             if (owner is not None and owner.name != row.name) or (alias in file_names and alias != row.name):
@@ -273,16 +274,11 @@ def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: Director
 
 
 def _check_people(parsed: ParsedDirectory, index: dict[str, Unit], file_units: set[str], plan: DirectoryPlan) -> None:
+    lowered = {row.username.lower() for row in parsed.people}
     existing_users = {
         user.username.lower(): user
-        for user in User.objects.filter(username__in=[row.username for row in parsed.people])
+        for user in User.objects.annotate(username_lower=Lower("username")).filter(username_lower__in=lowered)
     }
-    # The query above is case-sensitive on PostgreSQL; catch case variants too.
-    if len(existing_users) < len(parsed.people):
-        lowered = {row.username.lower() for row in parsed.people}
-        for user in User.objects.all().only("id", "username"):
-            if user.username.lower() in lowered:
-                existing_users.setdefault(user.username.lower(), user)
     for row in parsed.people:
         existing = existing_users.get(row.username.lower())
         if row.unit and row.unit not in index and row.unit not in file_units:

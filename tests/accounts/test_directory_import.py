@@ -257,3 +257,29 @@ class TestPages:
     def test_anonymous_users_are_sent_to_login(self, client, db):
         response = client.get(reverse("accounts:directory_upload"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_checking_a_large_list_takes_a_constant_number_of_queries(admin_user, django_assert_max_num_queries):
+    from accounts.services import directory_import_prepare
+
+    def parsed_for(count: int):
+        units = [[f"测试小学{n:03d}", "", "学校", "小学", "公办", "", "", f"C{n:03d}", n] for n in range(count)]
+        people = [[f"user{n:03d}", f"人员{n}", f"测试小学{n:03d}", "单位经办人", "", "", "", ""] for n in range(count)]
+        return parse_directory_file("big.xlsx", xlsx_bytes(units, people), max_bytes=10**7)
+
+    small, large = parsed_for(5), parsed_for(200)
+    with django_assert_max_num_queries(4):
+        assert directory_import_prepare(parsed=small).ok
+    with django_assert_max_num_queries(4):
+        assert directory_import_prepare(parsed=large).ok
+
+
+def test_usernames_are_matched_without_regard_to_case(admin_user):
+    directory_import_confirm(
+        actor=admin_user,
+        directory_import=directory_import_upload(actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE)))[0],
+    )
+    _, plan = directory_import_upload(
+        actor=admin_user, uploaded_file=upload("b.xlsx", xlsx_bytes([], [["ZGK_Chen", "陈科长", "组干科", "单位负责人", "", "", "", ""]]))
+    )
+    assert [action.existing.username for action in plan.people] == ["zgk_chen"]
