@@ -9,7 +9,8 @@ class LoginForm(AuthenticationForm):
     """Django's login form with Chinese labels and phone-friendly inputs."""
 
     username = forms.CharField(
-        label=_("用户名"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"})
+        label=_("用户名"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
         label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

@@ -56,7 +56,9 @@ class Unit(models.Model):
         ordering = ["sort_order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~models.Q(code=""), name="unit_code_unique",
+                fields=["code"],
+                condition=~models.Q(code=""),
+                name="unit_code_unique",
                 violation_error_message=_("单位编码已被其他单位使用。"),
             ),
             models.CheckConstraint(

@@ -69,7 +69,13 @@ def unit_create(
 ) -> Unit:
     """Create a unit with its aliases."""
     unit = Unit(
-        name=name, kind=kind, short_name=short_name, stage=stage, ownership=ownership, parent=parent, code=code,
+        name=name,
+        kind=kind,
+        short_name=short_name,
+        stage=stage,
+        ownership=ownership,
+        parent=parent,
+        code=code,
         sort_order=sort_order,
     )
     unit.full_clean()
@@ -80,19 +86,24 @@ def unit_create(
     return unit
 
 
+def _update_audited(*, actor: User | None, instance, allowed: tuple[str, ...], changes: dict, verb: str):
+    """Set the allowed fields, validate, save and audit the difference, in the caller's transaction."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown {type(instance).__name__} fields: {', '.join(sorted(unknown))}")
+    before = model_snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    audit_updated(actor=actor, instance=instance, before=before, verb=verb)
+    return instance
+
+
 @transaction.atomic
 def unit_update(*, actor: User | None, unit: Unit, **changes) -> Unit:
     """Change a unit's fields (only those in UNIT_FIELDS) and audit the difference."""
-    unknown = set(changes) - set(UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown unit fields: {', '.join(sorted(unknown))}")
-    before = model_snapshot(unit)
-    for name, value in changes.items():
-        setattr(unit, name, value)
-    unit.full_clean()
-    unit.save()
-    audit_updated(actor=actor, instance=unit, before=before, verb="unit.update")
-    return unit
+    return _update_audited(actor=actor, instance=unit, allowed=UNIT_FIELDS, changes=changes, verb="unit.update")
 
 
 @transaction.atomic
@@ -127,7 +138,13 @@ def user_create(
 ) -> User:
     """Create a person; the password must pass the configured validators."""
     user = User(
-        username=username, full_name=full_name, role=role, unit=unit, email=email, phone=phone, title=title,
+        username=username,
+        full_name=full_name,
+        role=role,
+        unit=unit,
+        email=email,
+        phone=phone,
+        title=title,
         is_staff=role == "admin" if is_staff is None else is_staff,
         is_superuser=role == "admin",
     )
@@ -141,20 +158,19 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, **changes) -> User:
-    """Change a person's fields (only those in USER_FIELDS) and audit the difference."""
-    unknown = set(changes) - set(USER_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown user fields: {', '.join(sorted(unknown))}")
-    before = model_snapshot(user)
-    for name, value in changes.items():
-        setattr(user, name, value)
+    """Change a person's fields (only those in USER_FIELDS) and audit the difference.
+
+    The role decides admin rights: only system administrators get into the Django admin.
+    """
     if "role" in changes:
-        user.is_superuser = user.role == "admin"
-        user.is_staff = user.role == "admin"
-    user.full_clean()
-    user.save()
-    audit_updated(actor=actor, instance=user, before=before, verb="user.update")
-    return user
+        changes = {**changes, "is_superuser": changes["role"] == "admin", "is_staff": changes["role"] == "admin"}
+    return _update_audited(
+        actor=actor,
+        instance=user,
+        allowed=(*USER_FIELDS, "is_superuser", "is_staff"),
+        changes=changes,
+        verb="user.update",
+    )
 
 
 # --- Bulk import of units and people -------------------------------------------------------
@@ -239,7 +255,9 @@ def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: Director
         existing = index.get(row.name) if index.get(row.name) and index[row.name].name == row.name else None
         if existing is None and row.name in index:
             plan.errors.append(
-                RowError(UNITS_SHEET, row.row, "单位名称", f"“{row.name}”已是单位“{index[row.name].name}”的简称或别名。")
+                RowError(
+                    UNITS_SHEET, row.row, "单位名称", f"“{row.name}”已是单位“{index[row.name].name}”的简称或别名。"
+                )
             )
         if row.parent:
             if row.parent == row.name:
@@ -304,11 +322,15 @@ def directory_import_prepare(*, parsed: ParsedDirectory) -> DirectoryPlan:
     return plan
 
 
-def directory_import_upload(*, actor: User, uploaded_file: UploadedFile) -> tuple[DirectoryImport | None, DirectoryPlan]:
+def directory_import_upload(
+    *, actor: User, uploaded_file: UploadedFile
+) -> tuple[DirectoryImport | None, DirectoryPlan]:
     """Check an uploaded list and keep it for confirmation; raise DirectoryFileError for an unusable file."""
     max_bytes = settings.DIRECTORY_IMPORT_MAX_BYTES
     if uploaded_file.size and uploaded_file.size > max_bytes:
-        raise DirectoryFileError(f"文件过大（{uploaded_file.size / 1024 / 1024:.1f} MB），不能超过 {max_bytes / 1024 / 1024:.0f} MB。")
+        raise DirectoryFileError(
+            f"文件过大（{uploaded_file.size / 1024 / 1024:.1f} MB），不能超过 {max_bytes / 1024 / 1024:.0f} MB。"
+        )
     data = uploaded_file.read()
     parsed = parse_directory_file(uploaded_file.name or "", data, max_bytes=max_bytes)
     plan = directory_import_prepare(parsed=parsed)
@@ -360,8 +382,15 @@ def _apply_units(actions: list[UnitAction], actor: User) -> dict[str, Unit]:
         parent = (written.get(row.parent) or index.get(row.parent)) if row.parent else None
         if action.existing is None:
             unit = unit_create(
-                actor=actor, name=row.name, kind=row.kind, short_name=row.short_name, stage=row.stage,
-                ownership=row.ownership, code=row.code, sort_order=row.sort_order or 0, parent=parent,
+                actor=actor,
+                name=row.name,
+                kind=row.kind,
+                short_name=row.short_name,
+                stage=row.stage,
+                ownership=row.ownership,
+                code=row.code,
+                sort_order=row.sort_order or 0,
+                parent=parent,
                 aliases=row.aliases,
             )
         else:
@@ -394,8 +423,15 @@ def _apply_people(actions: list[PersonAction], units: dict[str, Unit], actor: Us
             if not row.password:
                 generated.append((row.username, row.full_name, password))
             user_create(
-                actor=actor, username=row.username, full_name=row.full_name, role=row.role, unit=unit,
-                email=row.email, phone=row.phone, title=row.title, password=password,
+                actor=actor,
+                username=row.username,
+                full_name=row.full_name,
+                role=row.role,
+                unit=unit,
+                email=row.email,
+                phone=row.phone,
+                title=row.title,
+                password=password,
             )
         else:
             changes: dict[str, object] = {"full_name": row.full_name, "role": row.role}

@@ -51,7 +51,9 @@ def directory_template(request: HttpRequest) -> HttpResponse:
     """Download the .xlsx template for the units/people import."""
     require_manage_directory(request.user)
     response = HttpResponse(directory_template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8D%95%E4%BD%8D%E4%BA%BA%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%8D%95%E4%BD%8D%E4%BA%BA%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
@@ -97,12 +99,14 @@ def directory_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         result = directory_import_confirm(actor=request.user, directory_import=record)
     except DirectoryImportError as exc:
         return render(
-            request, "accounts/directory_preview.html",
-            {"record": record, "plan": None, "confirm_errors": exc.errors}, status=400,
+            request,
+            "accounts/directory_preview.html",
+            {"record": record, "plan": None, "confirm_errors": exc.errors},
+            status=400,
         )
     messages.success(request, _("导入完成。"))
     return render(
-        request, "accounts/directory_result.html",
+        request,
+        "accounts/directory_result.html",
         {"record": record, "summary": result.summary, "generated_passwords": result.generated_passwords},
     )
-

@@ -17,7 +17,9 @@ class AuditedAdminMixin:
                 stored = type(obj)._default_manager.filter(pk=obj.pk).first()
                 before = model_snapshot(stored) if stored is not None else {}
                 super().save_model(request, obj, form, change)
-                audit_updated(actor=request.user, instance=obj, before=before, verb=f"{obj._meta.model_name}.admin_update")
+                audit_updated(
+                    actor=request.user, instance=obj, before=before, verb=f"{obj._meta.model_name}.admin_update"
+                )
             else:
                 super().save_model(request, obj, form, change)
                 audit_created(actor=request.user, instance=obj, verb=f"{obj._meta.model_name}.admin_create")
@@ -42,7 +44,9 @@ class AuditedAdminMixin:
                     audit_created(actor=request.user, instance=obj, verb=f"{obj._meta.model_name}.admin_create")
                 else:
                     audit_updated(
-                        actor=request.user, instance=obj, before=befores.get(obj.pk, {}),
+                        actor=request.user,
+                        instance=obj,
+                        before=befores.get(obj.pk, {}),
                         verb=f"{obj._meta.model_name}.admin_update",
                     )
             formset.save_m2m()

@@ -73,7 +73,9 @@ def audit_created(*, actor: Any, instance: models.Model, verb: str, note: str = 
     """Record the creation of an instance with all its values as the 'after' side."""
     after = model_snapshot(instance)
     changes = {key: [None, value] for key, value in after.items() if value not in (None, "", [], {})}
-    return audit_record(actor=actor, instance=instance, verb=verb, action=AuditAction.CREATE, changes=changes, note=note)
+    return audit_record(
+        actor=actor, instance=instance, verb=verb, action=AuditAction.CREATE, changes=changes, note=note
+    )
 
 
 def audit_updated(
@@ -83,11 +85,15 @@ def audit_updated(
     changes = snapshot_diff(before, model_snapshot(instance, before.keys()))
     if not changes:
         return None
-    return audit_record(actor=actor, instance=instance, verb=verb, action=AuditAction.UPDATE, changes=changes, note=note)
+    return audit_record(
+        actor=actor, instance=instance, verb=verb, action=AuditAction.UPDATE, changes=changes, note=note
+    )
 
 
 def audit_deleted(*, actor: Any, instance: models.Model, verb: str, note: str = "") -> AuditEvent:
     """Record the deletion of an instance with all its values as the 'before' side. Call before deleting."""
     before = model_snapshot(instance)
     changes = {key: [value, None] for key, value in before.items() if value not in (None, "", [], {})}
-    return audit_record(actor=actor, instance=instance, verb=verb, action=AuditAction.DELETE, changes=changes, note=note)
+    return audit_record(
+        actor=actor, instance=instance, verb=verb, action=AuditAction.DELETE, changes=changes, note=note
+    )

@@ -16,6 +16,8 @@ def heartbeat_record(*, name: str, hostname: str = "") -> Heartbeat:
         name=name, defaults={"hostname": hostname, "beats": 1, "last_seen_at": clock.now()}
     )
     if not created:
-        Heartbeat.objects.filter(pk=heartbeat.pk).update(hostname=hostname, beats=F("beats") + 1, last_seen_at=clock.now())
+        Heartbeat.objects.filter(pk=heartbeat.pk).update(
+            hostname=hostname, beats=F("beats") + 1, last_seen_at=clock.now()
+        )
         heartbeat.refresh_from_db()
     return heartbeat

@@ -41,10 +41,14 @@ def plan_list_for(user: User) -> QuerySet[Plan]:
     task_count = (
         Task.objects.filter(plan_id=OuterRef("pk")).order_by().values("plan_id").annotate(n=Count("pk")).values("n")
     )
-    return plans_visible_to(user).annotate(
-        task_count=Coalesce(Subquery(task_count, output_field=IntegerField()), Value(0)),
-        open_assignment_count=Count("tasks__assignments", filter=~Q(tasks__assignments__status="completed")),
-    ).order_by("-plan_year", "-issued_on", "-id")
+    return (
+        plans_visible_to(user)
+        .annotate(
+            task_count=Coalesce(Subquery(task_count, output_field=IntegerField()), Value(0)),
+            open_assignment_count=Count("tasks__assignments", filter=~Q(tasks__assignments__status="completed")),
+        )
+        .order_by("-plan_year", "-issued_on", "-id")
+    )
 
 
 def unit_assignments_for(user: User, *, limit: int = 50) -> QuerySet[Assignment]:

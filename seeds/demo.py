@@ -127,17 +127,32 @@ def seed_demo_directory() -> tuple[list[str], list[DemoLogin], list[DemoLogin]]:
     bureau = _ensure_unit(created_units, BUREAU, kind="bureau", short_name="区教育局", aliases=["区教育局", "教育局"])
     _ensure_unit(created_units, LEADERSHIP, kind="leadership", short_name="局领导", parent=bureau, sort_order=1)
     for order, (name, short, aliases) in enumerate(DEPARTMENTS, start=10):
-        _ensure_unit(created_units, name, kind="department", short_name=short, parent=bureau, sort_order=order, aliases=aliases)
+        _ensure_unit(
+            created_units, name, kind="department", short_name=short, parent=bureau, sort_order=order, aliases=aliases
+        )
     for order, (name, short, aliases) in enumerate(AFFILIATED, start=50):
-        _ensure_unit(created_units, name, kind="affiliated", short_name=short, parent=bureau, sort_order=order, aliases=aliases)
+        _ensure_unit(
+            created_units, name, kind="affiliated", short_name=short, parent=bureau, sort_order=order, aliases=aliases
+        )
     for order, (name, short, stage, ownership) in enumerate(SCHOOLS, start=100):
         _ensure_unit(
-            created_units, name, kind="school", short_name=short, stage=stage, ownership=ownership, parent=bureau,
+            created_units,
+            name,
+            kind="school",
+            short_name=short,
+            stage=stage,
+            ownership=ownership,
+            parent=bureau,
             sort_order=order,
         )
     for order, (name, short, ownership) in enumerate(KINDERGARTENS, start=300):
         _ensure_unit(
-            created_units, name, kind="kindergarten", short_name=short, ownership=ownership, parent=bureau,
+            created_units,
+            name,
+            kind="kindergarten",
+            short_name=short,
+            ownership=ownership,
+            parent=bureau,
             sort_order=order,
         )
 
@@ -149,8 +164,14 @@ def seed_demo_directory() -> tuple[list[str], list[DemoLogin], list[DemoLogin]]:
         if User.objects.filter(username=username).exists():
             continue
         user_create(
-            actor=None, username=username, full_name=full_name, role=role, title=title,
-            unit=Unit.objects.get(name=unit_name), password=demo_password(), email=f"{username}@example.com",
+            actor=None,
+            username=username,
+            full_name=full_name,
+            role=role,
+            title=title,
+            unit=Unit.objects.get(name=unit_name),
+            password=demo_password(),
+            email=f"{username}@example.com",
         )
         created_users.append(login)
     return created_units, created_users, logins

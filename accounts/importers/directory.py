@@ -167,7 +167,9 @@ def _read_xlsx(data: bytes) -> dict[str, list[list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DirectoryFileError("无法读取该 Excel 文件，文件可能已损坏。请用 Excel 重新保存为 .xlsx 后再上传。") from exc
+        raise DirectoryFileError(
+            "无法读取该 Excel 文件，文件可能已损坏。请用 Excel 重新保存为 .xlsx 后再上传。"
+        ) from exc
     sheets: dict[str, list[list[str]]] = {}
     try:
         for worksheet in workbook.worksheets:
@@ -217,7 +219,13 @@ def _table_kind(header: list[str]) -> str | None:
     return None
 
 
-def _records(rows: list[list[str]], columns: dict[str, tuple[str, ...]], required: tuple[str, ...], sheet: str, errors: list[RowError]):
+def _records(
+    rows: list[list[str]],
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    sheet: str,
+    errors: list[RowError],
+):
     header = [_clean_header(value) for value in rows[0]]
     positions = _map_header(header, columns)
     missing = [columns[key][0] for key in required if key not in positions]
@@ -258,13 +266,17 @@ def _parse_units(rows: list[list[str]], sheet: str, errors: list[RowError]) -> l
         stage_text = values.get("stage", "")
         stage = STAGE_LABELS.get(stage_text, stage_text if stage_text in {"", *STAGE_LABELS.values()} else None)
         if stage is None:
-            row_errors.append(RowError(sheet, row, "学段", f"“{stage_text}”不是有效的学段，可填：{'、'.join(STAGE_LABELS)}。"))
+            row_errors.append(
+                RowError(sheet, row, "学段", f"“{stage_text}”不是有效的学段，可填：{'、'.join(STAGE_LABELS)}。")
+            )
             stage = ""
         stage = stage or stage_from_kind
         if stage and kind and kind != "school":
             row_errors.append(RowError(sheet, row, "学段", "只有学校需要填写学段。"))
         ownership_text = values.get("ownership", "")
-        ownership = OWNERSHIP_LABELS.get(ownership_text, ownership_text if ownership_text in ("public", "private", "") else None)
+        ownership = OWNERSHIP_LABELS.get(
+            ownership_text, ownership_text if ownership_text in ("public", "private", "") else None
+        )
         if ownership is None:
             row_errors.append(RowError(sheet, row, "办学性质", f"“{ownership_text}”无效，请填“公办”或“民办”。"))
             ownership = ""
@@ -322,7 +334,14 @@ def _parse_people(rows: list[list[str]], sheet: str, errors: list[RowError]) -> 
         role_text = values["role"]
         role = ROLE_LABELS.get(role_text, role_text if role_text in ROLE_LABELS.values() else "")
         if not role:
-            row_errors.append(RowError(sheet, row, "角色", f"“{role_text}”不是有效的角色，可填：系统管理员、督查人员、局领导、单位负责人、单位经办人。"))
+            row_errors.append(
+                RowError(
+                    sheet,
+                    row,
+                    "角色",
+                    f"“{role_text}”不是有效的角色，可填：系统管理员、督查人员、局领导、单位负责人、单位经办人。",
+                )
+            )
         email = values.get("email", "")
         if email and ("@" not in email or email.startswith("@") or email.endswith("@") or " " in email):
             row_errors.append(RowError(sheet, row, "电子邮箱", f"“{email}”不是有效的电子邮箱地址。"))
@@ -355,7 +374,9 @@ def parse_directory_file(filename: str, data: bytes, *, max_bytes: int) -> Parse
     if not data:
         raise DirectoryFileError("上传的文件是空的。")
     if len(data) > max_bytes:
-        raise DirectoryFileError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），不能超过 {max_bytes / 1024 / 1024:.0f} MB。")
+        raise DirectoryFileError(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），不能超过 {max_bytes / 1024 / 1024:.0f} MB。"
+        )
     lowered = filename.lower()
     if data.startswith(OLE_MAGIC) or lowered.endswith(".xls"):
         raise DirectoryFileError("不支持旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 后再上传。")
@@ -369,7 +390,9 @@ def parse_directory_file(filename: str, data: bytes, *, max_bytes: int) -> Parse
         rows = _read_csv(data)
         kind = _table_kind([_clean_header(value) for value in rows[0]]) if rows else None
         if kind is None:
-            raise DirectoryFileError("无法识别 CSV 的表头：单位表需含“单位名称”“单位类型”，人员表需含“用户名”“姓名”“角色”。")
+            raise DirectoryFileError(
+                "无法识别 CSV 的表头：单位表需含“单位名称”“单位类型”，人员表需含“用户名”“姓名”“角色”。"
+            )
         tables = {kind: rows}
     else:
         raise DirectoryFileError("只支持 .xlsx 或 .csv 文件。")

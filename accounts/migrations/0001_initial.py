@@ -11,122 +11,286 @@ import accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('role', models.CharField(choices=[('admin', '系统管理员'), ('supervisor', '督查人员'), ('leader', '局领导'), ('unit_manager', '单位负责人'), ('unit_staff', '单位经办人')], default='unit_staff', max_length=20, verbose_name='角色')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机号码')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("full_name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "系统管理员"),
+                            ("supervisor", "督查人员"),
+                            ("leader", "局领导"),
+                            ("unit_manager", "单位负责人"),
+                            ("unit_staff", "单位经办人"),
+                        ],
+                        default="unit_staff",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机号码")),
+                ("title", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['unit__sort_order', 'username'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["unit__sort_order", "username"],
             },
             managers=[
-                ('objects', accounts.models.PersonManager()),
+                ("objects", accounts.models.PersonManager()),
             ],
         ),
         migrations.CreateModel(
-            name='DirectoryImport',
+            name="DirectoryImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='imports/directory/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('status', models.CharField(choices=[('previewed', '待确认'), ('applied', '已导入'), ('rejected', '有错误')], max_length=12, verbose_name='状态')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='结果摘要')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='导入时间')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='directory_imports', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="imports/directory/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("previewed", "待确认"), ("applied", "已导入"), ("rejected", "有错误")],
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="结果摘要")),
+                ("applied_at", models.DateTimeField(blank=True, null=True, verbose_name="导入时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="directory_imports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位人员导入',
-                'verbose_name_plural': '单位人员导入',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "单位人员导入",
+                "verbose_name_plural": "单位人员导入",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='单位名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('code', models.CharField(blank=True, max_length=50, verbose_name='单位编码')),
-                ('kind', models.CharField(choices=[('bureau', '局机关'), ('leadership', '局领导'), ('department', '机关科室'), ('affiliated', '直属单位'), ('school', '学校'), ('kindergarten', '幼儿园'), ('other', '其他单位')], max_length=20, verbose_name='单位类型')),
-                ('stage', models.CharField(blank=True, choices=[('high', '高中'), ('middle', '中学'), ('primary', '小学'), ('nine_year', '九年一贯制'), ('twelve_year', '十二年一贯制'), ('special', '特殊教育'), ('vocational', '职业学校')], max_length=20, verbose_name='学段')),
-                ('ownership', models.CharField(blank=True, choices=[('public', '公办'), ('private', '民办')], max_length=10, verbose_name='办学性质')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='accounts.unit', verbose_name='上级单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="单位名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                ("code", models.CharField(blank=True, max_length=50, verbose_name="单位编码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("bureau", "局机关"),
+                            ("leadership", "局领导"),
+                            ("department", "机关科室"),
+                            ("affiliated", "直属单位"),
+                            ("school", "学校"),
+                            ("kindergarten", "幼儿园"),
+                            ("other", "其他单位"),
+                        ],
+                        max_length=20,
+                        verbose_name="单位类型",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("high", "高中"),
+                            ("middle", "中学"),
+                            ("primary", "小学"),
+                            ("nine_year", "九年一贯制"),
+                            ("twelve_year", "十二年一贯制"),
+                            ("special", "特殊教育"),
+                            ("vocational", "职业学校"),
+                        ],
+                        max_length=20,
+                        verbose_name="学段",
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        blank=True,
+                        choices=[("public", "公办"), ("private", "民办")],
+                        max_length=10,
+                        verbose_name="办学性质",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="accounts.unit",
+                        verbose_name="上级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='accounts.unit', verbose_name='所属单位'),
+            model_name="user",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="accounts.unit",
+                verbose_name="所属单位",
+            ),
         ),
         migrations.CreateModel(
-            name='UnitAlias',
+            name="UnitAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=100, verbose_name='别名')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='accounts.unit', verbose_name='单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("alias", models.CharField(max_length=100, verbose_name="别名")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="accounts.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位别名',
-                'verbose_name_plural': '单位别名',
-                'ordering': ['alias'],
+                "verbose_name": "单位别名",
+                "verbose_name_plural": "单位别名",
+                "ordering": ["alias"],
             },
         ),
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['kind', 'is_active'], name='unit_kind_active_idx'),
+            model_name="unit",
+            index=models.Index(fields=["kind", "is_active"], name="unit_kind_active_idx"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='unit_code_unique', violation_error_message='单位编码已被其他单位使用。'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("code",),
+                name="unit_code_unique",
+                violation_error_message="单位编码已被其他单位使用。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('stage', ''), ('kind', 'school'), _connector='OR'), name='unit_stage_only_for_schools', violation_error_message='只有学校需要填写学段。'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stage", ""), ("kind", "school"), _connector="OR"),
+                name="unit_stage_only_for_schools",
+                violation_error_message="只有学校需要填写学段。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('ownership', ''), ('kind__in', ['school', 'kindergarten']), _connector='OR'), name='unit_ownership_only_for_schools', violation_error_message='只有学校和幼儿园需要填写办学性质。'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ownership", ""), ("kind__in", ["school", "kindergarten"]), _connector="OR"),
+                name="unit_ownership_only_for_schools",
+                violation_error_message="只有学校和幼儿园需要填写办学性质。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['admin', 'supervisor', 'leader']), ('unit__isnull', False), _connector='OR'), name='user_unit_required_for_unit_roles', violation_error_message='单位负责人和单位经办人必须属于一个单位。'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["admin", "supervisor", "leader"]), ("unit__isnull", False), _connector="OR"
+                ),
+                name="user_unit_required_for_unit_roles",
+                violation_error_message="单位负责人和单位经办人必须属于一个单位。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitalias',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('alias'), name='unit_alias_unique'),
+            model_name="unitalias",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("alias"), name="unit_alias_unique"
+            ),
         ),
     ]

@@ -4,26 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Heartbeat',
+            name="Heartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('hostname', models.CharField(blank=True, max_length=200, verbose_name='执行进程')),
-                ('beats', models.PositiveBigIntegerField(default=0, verbose_name='次数')),
-                ('last_seen_at', models.DateTimeField(verbose_name='最近一次')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("hostname", models.CharField(blank=True, max_length=200, verbose_name="执行进程")),
+                ("beats", models.PositiveBigIntegerField(default=0, verbose_name="次数")),
+                ("last_seen_at", models.DateTimeField(verbose_name="最近一次")),
             ],
             options={
-                'verbose_name': '运行心跳',
-                'verbose_name_plural': '运行心跳',
-                'ordering': ['name'],
+                "verbose_name": "运行心跳",
+                "verbose_name_plural": "运行心跳",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -7,369 +7,887 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', '牵头'), ('co', '配合')], default='lead', max_length=8, verbose_name='承办方式')),
-                ('status', models.CharField(choices=[('new', '待签收'), ('declined', '已退回'), ('in_progress', '办理中'), ('completion_requested', '办结审核中'), ('completed', '已办结')], default='new', max_length=24, verbose_name='办理状态')),
-                ('percent', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='完成进度(%)')),
-                ('due_on', models.DateField(blank=True, help_text='获准延期后的时限；留空则以任务的完成时限为准', null=True, verbose_name='现行时限')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('decline_reason', models.TextField(blank=True, verbose_name='退回理由')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='交办时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签收人')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='交办人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='accounts.unit', verbose_name='承办单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "牵头"), ("co", "配合")],
+                        default="lead",
+                        max_length=8,
+                        verbose_name="承办方式",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "待签收"),
+                            ("declined", "已退回"),
+                            ("in_progress", "办理中"),
+                            ("completion_requested", "办结审核中"),
+                            ("completed", "已办结"),
+                        ],
+                        default="new",
+                        max_length=24,
+                        verbose_name="办理状态",
+                    ),
+                ),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="完成进度(%)",
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="获准延期后的时限；留空则以任务的完成时限为准",
+                        null=True,
+                        verbose_name="现行时限",
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True, verbose_name="签收时间")),
+                ("decline_reason", models.TextField(blank=True, verbose_name="退回理由")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="交办时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="签收人",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="交办人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="accounts.unit",
+                        verbose_name="承办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '承办',
-                'verbose_name_plural': '承办',
-                'ordering': ['task__plan', 'task__position', 'role', 'unit__sort_order'],
+                "verbose_name": "承办",
+                "verbose_name_plural": "承办",
+                "ordering": ["task__plan", "task__position", "role", "unit__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='CompletionRequest',
+            name="CompletionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(verbose_name='办结说明')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
-                ('decision', models.CharField(choices=[('pending', '待审核'), ('approved', '同意办结'), ('returned', '退回')], default='pending', max_length=10, verbose_name='审核结果')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='审核意见')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completion_requests', to='plans.assignment', verbose_name='承办')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("summary", models.TextField(verbose_name="办结说明")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("pending", "待审核"), ("approved", "同意办结"), ("returned", "退回")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="审核结果",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("decision_reason", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="completion_requests",
+                        to="plans.assignment",
+                        verbose_name="承办",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办结申请',
-                'verbose_name_plural': '办结申请',
-                'ordering': ['-requested_at'],
+                "verbose_name": "办结申请",
+                "verbose_name_plural": "办结申请",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('manual', '人工督办'), ('blue', '蓝色督办'), ('yellow', '黄色督办'), ('red', '红色督办')], max_length=10, verbose_name='督办等级')),
-                ('period_key', models.CharField(max_length=40, verbose_name='期次')),
-                ('reason', models.TextField(verbose_name='督办事由')),
-                ('response_due', models.DateField(blank=True, null=True, verbose_name='反馈时限')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='督办时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='销号时间')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='plans.assignment', verbose_name='承办')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='销号人')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("manual", "人工督办"),
+                            ("blue", "蓝色督办"),
+                            ("yellow", "黄色督办"),
+                            ("red", "红色督办"),
+                        ],
+                        max_length=10,
+                        verbose_name="督办等级",
+                    ),
+                ),
+                ("period_key", models.CharField(max_length=40, verbose_name="期次")),
+                ("reason", models.TextField(verbose_name="督办事由")),
+                ("response_due", models.DateField(blank=True, null=True, verbose_name="反馈时限")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="督办时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="销号时间")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="escalations",
+                        to="plans.assignment",
+                        verbose_name="承办",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="销号人",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="督办人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办',
-                'verbose_name_plural': '督办',
-                'ordering': ['-created_at'],
+                "verbose_name": "督办",
+                "verbose_name_plural": "督办",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EscalationResponse',
+            name="EscalationResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='反馈内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='反馈时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='反馈人')),
-                ('escalation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='plans.escalation', verbose_name='督办')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="反馈内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="反馈时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="反馈人",
+                    ),
+                ),
+                (
+                    "escalation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="plans.escalation",
+                        verbose_name="督办",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办反馈',
-                'verbose_name_plural': '督办反馈',
-                'ordering': ['created_at'],
+                "verbose_name": "督办反馈",
+                "verbose_name_plural": "督办反馈",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Instruction',
+            name="Instruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='批示内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='批示时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='批示人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="批示内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="批示时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="批示人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '领导批示',
-                'verbose_name_plural': '领导批示',
-                'ordering': ['-created_at'],
+                "verbose_name": "领导批示",
+                "verbose_name_plural": "领导批示",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='InstructionAcknowledgement',
+            name="InstructionAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledged_at', models.DateTimeField(auto_now_add=True, verbose_name='确认时间')),
-                ('acknowledged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='确认人')),
-                ('instruction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acknowledgements', to='plans.instruction', verbose_name='领导批示')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.unit', verbose_name='单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("acknowledged_at", models.DateTimeField(auto_now_add=True, verbose_name="确认时间")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="确认人",
+                    ),
+                ),
+                (
+                    "instruction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acknowledgements",
+                        to="plans.instruction",
+                        verbose_name="领导批示",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '批示确认',
-                'verbose_name_plural': '批示确认',
+                "verbose_name": "批示确认",
+                "verbose_name_plural": "批示确认",
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('doc_number', models.CharField(blank=True, help_text='如 厦湖教〔2020〕132号', max_length=60, verbose_name='文号')),
-                ('issuer', models.CharField(blank=True, max_length=100, verbose_name='发布机构')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('recipients', models.CharField(blank=True, max_length=300, verbose_name='主送单位')),
-                ('plan_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='计划年度')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('archived', '已归档')], default='draft', max_length=12, verbose_name='状态')),
-                ('reporting_cycle', models.CharField(choices=[('monthly', '月报'), ('ten_day', '旬报'), ('quarterly', '季报')], default='monthly', max_length=12, verbose_name='报送周期')),
-                ('report_due_day', models.PositiveSmallIntegerField(default=25, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='月报截止日')),
-                ('source_file', models.FileField(blank=True, upload_to='plans/sources/%Y/', verbose_name='原始文件')),
-                ('source_name', models.CharField(blank=True, max_length=200, verbose_name='原始文件名')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "doc_number",
+                    models.CharField(
+                        blank=True, help_text="如 厦湖教〔2020〕132号", max_length=60, verbose_name="文号"
+                    ),
+                ),
+                ("issuer", models.CharField(blank=True, max_length=100, verbose_name="发布机构")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                ("recipients", models.CharField(blank=True, max_length=300, verbose_name="主送单位")),
+                (
+                    "plan_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="计划年度",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布"), ("archived", "已归档")],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "reporting_cycle",
+                    models.CharField(
+                        choices=[("monthly", "月报"), ("ten_day", "旬报"), ("quarterly", "季报")],
+                        default="monthly",
+                        max_length=12,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                (
+                    "report_due_day",
+                    models.PositiveSmallIntegerField(
+                        default=25,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="月报截止日",
+                    ),
+                ),
+                ("source_file", models.FileField(blank=True, upload_to="plans/sources/%Y/", verbose_name="原始文件")),
+                ("source_name", models.CharField(blank=True, max_length=200, verbose_name="原始文件名")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作计划',
-                'verbose_name_plural': '工作计划',
-                'ordering': ['-plan_year', '-issued_on', '-id'],
+                "verbose_name": "工作计划",
+                "verbose_name_plural": "工作计划",
+                "ordering": ["-plan_year", "-issued_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cycle', models.CharField(choices=[('monthly', '月报'), ('ten_day', '旬报'), ('quarterly', '季报')], max_length=12, verbose_name='报送周期')),
-                ('period_key', models.CharField(help_text='如 2020-09、2020-09-2（中旬）、2020-Q3', max_length=16, verbose_name='报送期次')),
-                ('period_start', models.DateField(verbose_name='期次开始')),
-                ('period_end', models.DateField(verbose_name='期次结束')),
-                ('text', models.TextField(verbose_name='进展情况')),
-                ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='完成进度(%)')),
-                ('status', models.CharField(choices=[('not_started', '未启动'), ('in_progress', '推进中'), ('done', '已完成'), ('delayed', '滞后')], max_length=12, verbose_name='进展状态')),
-                ('delay_reason', models.TextField(blank=True, verbose_name='滞后原因')),
-                ('is_no_change', models.BooleanField(default=False, verbose_name='较上期无变化')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='填报时间')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plans.assignment', verbose_name='承办')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_reports', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='plans.progressreport', verbose_name='更正的报告')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "cycle",
+                    models.CharField(
+                        choices=[("monthly", "月报"), ("ten_day", "旬报"), ("quarterly", "季报")],
+                        max_length=12,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                (
+                    "period_key",
+                    models.CharField(
+                        help_text="如 2020-09、2020-09-2（中旬）、2020-Q3", max_length=16, verbose_name="报送期次"
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="期次开始")),
+                ("period_end", models.DateField(verbose_name="期次结束")),
+                ("text", models.TextField(verbose_name="进展情况")),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="完成进度(%)"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "未启动"),
+                            ("in_progress", "推进中"),
+                            ("done", "已完成"),
+                            ("delayed", "滞后"),
+                        ],
+                        max_length=12,
+                        verbose_name="进展状态",
+                    ),
+                ),
+                ("delay_reason", models.TextField(blank=True, verbose_name="滞后原因")),
+                ("is_no_change", models.BooleanField(default=False, verbose_name="较上期无变化")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="填报时间")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="plans.assignment",
+                        verbose_name="承办",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_reports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="plans.progressreport",
+                        verbose_name="更正的报告",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展报告',
-                'verbose_name_plural': '进展报告',
-                'ordering': ['assignment', 'period_start', 'created_at'],
+                "verbose_name": "进展报告",
+                "verbose_name_plural": "进展报告",
+                "ordering": ["assignment", "period_start", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='evidence/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveBigIntegerField(verbose_name='大小(字节)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('completion_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='plans.completionrequest', verbose_name='办结申请')),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='plans.progressreport', verbose_name='进展报告')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="evidence/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveBigIntegerField(verbose_name="大小(字节)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "completion_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="plans.completionrequest",
+                        verbose_name="办结申请",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="plans.progressreport",
+                        verbose_name="进展报告",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '佐证材料',
-                'verbose_name_plural': '佐证材料',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "佐证材料",
+                "verbose_name_plural": "佐证材料",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('before_deadline', '临期提醒'), ('overdue', '逾期催办'), ('report_due', '填报提醒'), ('manual', '人工催办')], max_length=20, verbose_name='催办类型')),
-                ('period_key', models.CharField(help_text='同一承办、同一类型、同一期次只催办一次，如 D-7、2020-09', max_length=40, verbose_name='期次')),
-                ('message', models.TextField(blank=True, verbose_name='催办内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='催办时间')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='plans.assignment', verbose_name='承办')),
-                ('created_by', models.ForeignKey(blank=True, help_text='系统自动催办时为空', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='催办人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("before_deadline", "临期提醒"),
+                            ("overdue", "逾期催办"),
+                            ("report_due", "填报提醒"),
+                            ("manual", "人工催办"),
+                        ],
+                        max_length=20,
+                        verbose_name="催办类型",
+                    ),
+                ),
+                (
+                    "period_key",
+                    models.CharField(
+                        help_text="同一承办、同一类型、同一期次只催办一次，如 D-7、2020-09",
+                        max_length=40,
+                        verbose_name="期次",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="催办内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="催办时间")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminders",
+                        to="plans.assignment",
+                        verbose_name="承办",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="系统自动催办时为空",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="催办人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '催办',
-                'verbose_name_plural': '催办',
-                'ordering': ['-created_at'],
+                "verbose_name": "催办",
+                "verbose_name_plural": "催办",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, help_text='原文序号，不含标点，如 三', max_length=20, verbose_name='序号')),
-                ('path', models.CharField(help_text='自顶向下的序号，以点分隔，如 三.(一)', max_length=100, verbose_name='完整编号')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='plans.section', verbose_name='上级标题')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plans.plan', verbose_name='工作计划')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, help_text="原文序号，不含标点，如 三", max_length=20, verbose_name="序号"
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        help_text="自顶向下的序号，以点分隔，如 三.(一)", max_length=100, verbose_name="完整编号"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="plans.section",
+                        verbose_name="上级标题",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="plans.plan",
+                        verbose_name="工作计划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '篇章',
-                'verbose_name_plural': '篇章',
-                'ordering': ['plan', 'position'],
+                "verbose_name": "篇章",
+                "verbose_name_plural": "篇章",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, help_text='原文序号，如 11；无序号段落留空', max_length=20, verbose_name='序号')),
-                ('path', models.CharField(help_text='如 三.11', max_length=100, verbose_name='完整编号')),
-                ('headline', models.CharField(max_length=300, verbose_name='任务名称')),
-                ('text', models.TextField(blank=True, verbose_name='任务内容')),
-                ('owner_text', models.CharField(blank=True, max_length=300, verbose_name='责任单位原文')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='完成时限')),
-                ('deadline_text', models.CharField(blank=True, help_text='如 2024年6月底前、年内', max_length=100, verbose_name='时限原文')),
-                ('reporting_cycle', models.CharField(blank=True, choices=[('monthly', '月报'), ('ten_day', '旬报'), ('quarterly', '季报')], help_text='留空则沿用计划的周期', max_length=12, verbose_name='报送周期')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subtasks', to='plans.task', verbose_name='上级任务')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan', verbose_name='工作计划')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.section', verbose_name='所属篇章')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, help_text="原文序号，如 11；无序号段落留空", max_length=20, verbose_name="序号"
+                    ),
+                ),
+                ("path", models.CharField(help_text="如 三.11", max_length=100, verbose_name="完整编号")),
+                ("headline", models.CharField(max_length=300, verbose_name="任务名称")),
+                ("text", models.TextField(blank=True, verbose_name="任务内容")),
+                ("owner_text", models.CharField(blank=True, max_length=300, verbose_name="责任单位原文")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="完成时限")),
+                (
+                    "deadline_text",
+                    models.CharField(
+                        blank=True, help_text="如 2024年6月底前、年内", max_length=100, verbose_name="时限原文"
+                    ),
+                ),
+                (
+                    "reporting_cycle",
+                    models.CharField(
+                        blank=True,
+                        choices=[("monthly", "月报"), ("ten_day", "旬报"), ("quarterly", "季报")],
+                        help_text="留空则沿用计划的周期",
+                        max_length=12,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subtasks",
+                        to="plans.task",
+                        verbose_name="上级任务",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plans.plan",
+                        verbose_name="工作计划",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plans.section",
+                        verbose_name="所属篇章",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作任务',
-                'verbose_name_plural': '工作任务',
-                'ordering': ['plan', 'position'],
+                "verbose_name": "工作任务",
+                "verbose_name_plural": "工作任务",
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('text', models.CharField(max_length=500, verbose_name='节点内容')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='节点时限')),
-                ('due_text', models.CharField(blank=True, max_length=100, verbose_name='时限原文')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='plans.task', verbose_name='工作任务')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("text", models.CharField(max_length=500, verbose_name="节点内容")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="节点时限")),
+                ("due_text", models.CharField(blank=True, max_length=100, verbose_name="时限原文")),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="plans.task",
+                        verbose_name="工作任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '时间节点',
-                'verbose_name_plural': '时间节点',
-                'ordering': ['task', 'position'],
+                "verbose_name": "时间节点",
+                "verbose_name_plural": "时间节点",
+                "ordering": ["task", "position"],
             },
         ),
         migrations.AddField(
-            model_name='instruction',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='plans.task', verbose_name='工作任务'),
+            model_name="instruction",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="instructions",
+                to="plans.task",
+                verbose_name="工作任务",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='plans.task', verbose_name='工作任务'),
+            model_name="assignment",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="plans.task",
+                verbose_name="工作任务",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='completionrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('assignment',), name='completion_one_pending_per_assignment'),
+            model_name="completionrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("decision", "pending")),
+                fields=("assignment",),
+                name="completion_one_pending_per_assignment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='completionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'pending'), ('decided_at__isnull', True)), models.Q(models.Q(('decision', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='completion_decided_has_time'),
+            model_name="completionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "pending"), ("decided_at__isnull", True)),
+                    models.Q(models.Q(("decision", "pending"), _negated=True), ("decided_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="completion_decided_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='completionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'returned'), _negated=True), models.Q(('decision_reason', ''), _negated=True), _connector='OR'), name='completion_return_has_reason'),
+            model_name="completionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "returned"), _negated=True),
+                    models.Q(("decision_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="completion_return_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='escalation',
-            constraint=models.UniqueConstraint(fields=('assignment', 'level', 'period_key'), name='escalation_once_per_period'),
+            model_name="escalation",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "level", "period_key"), name="escalation_once_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instructionacknowledgement',
-            constraint=models.UniqueConstraint(fields=('instruction', 'unit'), name='instruction_ack_once_per_unit'),
+            model_name="instructionacknowledgement",
+            constraint=models.UniqueConstraint(fields=("instruction", "unit"), name="instruction_ack_once_per_unit"),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(condition=models.Q(('doc_number', ''), _negated=True), fields=('doc_number',), name='plan_doc_number_unique'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("doc_number", ""), _negated=True),
+                fields=("doc_number",),
+                name="plan_doc_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('plan_year__gte', 2000), ('plan_year__lte', 2100)), name='plan_year_range'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("plan_year__gte", 2000), ("plan_year__lte", 2100)), name="plan_year_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('report_due_day__gte', 1), ('report_due_day__lte', 31)), name='plan_report_due_day_range'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("report_due_day__gte", 1), ("report_due_day__lte", 31)),
+                name="plan_report_due_day_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('published_at__isnull', False), _connector='OR'), name='plan_published_has_time'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("published_at__isnull", False), _connector="OR"),
+                name="plan_published_has_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['assignment', 'period_start', 'created_at'], name='report_history_idx'),
+            model_name="progressreport",
+            index=models.Index(fields=["assignment", "period_start", "created_at"], name="report_history_idx"),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__gte', 0), ('percent__lte', 100)), name='report_percent_range'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__gte", 0), ("percent__lte", 100)), name="report_percent_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='report_period_order'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))), name="report_period_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'delayed'), _negated=True), models.Q(('delay_reason', ''), _negated=True), _connector='OR'), name='report_delay_has_reason'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "delayed"), _negated=True),
+                    models.Q(("delay_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="report_delay_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attachment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('report__isnull', False), ('completion_request__isnull', True)), models.Q(('report__isnull', True), ('completion_request__isnull', False)), _connector='OR'), name='attachment_has_one_owner'),
+            model_name="attachment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("report__isnull", False), ("completion_request__isnull", True)),
+                    models.Q(("report__isnull", True), ("completion_request__isnull", False)),
+                    _connector="OR",
+                ),
+                name="attachment_has_one_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('assignment', 'kind', 'period_key'), name='reminder_once_per_period'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "kind", "period_key"), name="reminder_once_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('plan', 'path'), name='section_path_unique_in_plan'),
+            model_name="section",
+            constraint=models.UniqueConstraint(fields=("plan", "path"), name="section_path_unique_in_plan"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['plan', 'deadline'], name='task_plan_deadline_idx'),
+            model_name="task",
+            index=models.Index(fields=["plan", "deadline"], name="task_plan_deadline_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'path'), name='task_path_unique_in_plan'),
+            model_name="task",
+            constraint=models.UniqueConstraint(fields=("plan", "path"), name="task_path_unique_in_plan"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['unit', 'status'], name='assignment_unit_status_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["unit", "status"], name="assignment_unit_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('task', 'unit'), name='assignment_unit_once_per_task'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(fields=("task", "unit"), name="assignment_unit_once_per_task"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'lead')), fields=('task',), name='assignment_one_lead_per_task'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "lead")), fields=("task",), name="assignment_one_lead_per_task"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__gte', 0), ('percent__lte', 100)), name='assignment_percent_range'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__gte", 0), ("percent__lte", 100)), name="assignment_percent_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='assignment_completed_has_time'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True), ("completed_at__isnull", False), _connector="OR"
+                ),
+                name="assignment_completed_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='assignment_declined_has_reason'),
+            model_name="assignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="assignment_declined_has_reason",
+            ),
         ),
     ]

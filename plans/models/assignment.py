@@ -27,12 +27,20 @@ class Assignment(models.Model):
         _("现行时限"), null=True, blank=True, help_text=_("获准延期后的时限；留空则以任务的完成时限为准")
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decline_reason = models.TextField(_("退回理由"), blank=True)
@@ -49,7 +57,9 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["task"], condition=models.Q(role="lead"), name="assignment_one_lead_per_task"
             ),
-            models.CheckConstraint(condition=models.Q(percent__gte=0, percent__lte=100), name="assignment_percent_range"),
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0, percent__lte=100), name="assignment_percent_range"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="completed") | models.Q(completed_at__isnull=False),
                 name="assignment_completed_has_time",

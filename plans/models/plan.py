@@ -31,7 +31,11 @@ class Plan(models.Model):
     source_file = models.FileField(_("原始文件"), upload_to="plans/sources/%Y/", blank=True)
     source_name = models.CharField(_("原始文件名"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -43,8 +47,12 @@ class Plan(models.Model):
         verbose_name_plural = _("工作计划")
         ordering = ["-plan_year", "-issued_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["doc_number"], condition=~models.Q(doc_number=""), name="plan_doc_number_unique"),
-            models.CheckConstraint(condition=models.Q(plan_year__gte=2000, plan_year__lte=2100), name="plan_year_range"),
+            models.UniqueConstraint(
+                fields=["doc_number"], condition=~models.Q(doc_number=""), name="plan_doc_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan_year__gte=2000, plan_year__lte=2100), name="plan_year_range"
+            ),
             models.CheckConstraint(
                 condition=models.Q(report_due_day__gte=1, report_due_day__lte=31), name="plan_report_due_day_range"
             ),

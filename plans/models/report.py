@@ -15,9 +15,7 @@ from plans.models.choices import ProgressStatus, ReportingCycle
 class ProgressReport(AppendOnlyModel):
     """What a unit reported for one reporting period. A correction is a new row that supersedes this one."""
 
-    assignment = models.ForeignKey(
-        Assignment, verbose_name=_("承办"), on_delete=models.PROTECT, related_name="reports"
-    )
+    assignment = models.ForeignKey(Assignment, verbose_name=_("承办"), on_delete=models.PROTECT, related_name="reports")
     cycle = models.CharField(_("报送周期"), max_length=12, choices=ReportingCycle.choices)
     period_key = models.CharField(_("报送期次"), max_length=16, help_text=_("如 2020-09、2020-09-2（中旬）、2020-Q3"))
     period_start = models.DateField(_("期次开始"))
@@ -28,7 +26,11 @@ class ProgressReport(AppendOnlyModel):
     delay_reason = models.TextField(_("滞后原因"), blank=True)
     is_no_change = models.BooleanField(_("较上期无变化"), default=False)
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("更正的报告"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("更正的报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="superseded_by",
     )
     author = models.ForeignKey(
@@ -42,7 +44,9 @@ class ProgressReport(AppendOnlyModel):
         ordering = ["assignment", "period_start", "created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__gte=0, percent__lte=100), name="report_percent_range"),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="report_period_order"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="report_period_order"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="delayed") | ~models.Q(delay_reason=""), name="report_delay_has_reason"
             ),
@@ -57,11 +61,19 @@ class Attachment(AppendOnlyModel):
     """An evidence file attached to a progress report or a completion request."""
 
     report = models.ForeignKey(
-        ProgressReport, verbose_name=_("进展报告"), null=True, blank=True, on_delete=models.PROTECT,
+        ProgressReport,
+        verbose_name=_("进展报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="attachments",
     )
     completion_request = models.ForeignKey(
-        "plans.CompletionRequest", verbose_name=_("办结申请"), null=True, blank=True, on_delete=models.PROTECT,
+        "plans.CompletionRequest",
+        verbose_name=_("办结申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="attachments",
     )
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")

@@ -24,8 +24,13 @@ class Reminder(models.Model):
     )
     message = models.TextField(_("催办内容"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("催办人"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text=_("系统自动催办时为空"),
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("催办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("系统自动催办时为空"),
     )
     created_at = models.DateTimeField(_("催办时间"), auto_now_add=True, db_index=True)
 
@@ -52,13 +57,21 @@ class Escalation(models.Model):
     reason = models.TextField(_("督办事由"))
     response_due = models.DateField(_("反馈时限"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("督办人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("督办时间"), auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("销号人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -81,7 +94,9 @@ class EscalationResponse(AppendOnlyModel):
         Escalation, verbose_name=_("督办"), on_delete=models.PROTECT, related_name="responses"
     )
     text = models.TextField(_("反馈内容"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("反馈时间"), auto_now_add=True)
 
     class Meta:
@@ -98,7 +113,9 @@ class Instruction(AppendOnlyModel):
 
     task = models.ForeignKey(Task, verbose_name=_("工作任务"), on_delete=models.PROTECT, related_name="instructions")
     text = models.TextField(_("批示内容"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批示人"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批示人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("批示时间"), auto_now_add=True)
 
     class Meta:
@@ -146,7 +163,11 @@ class CompletionRequest(models.Model):
         _("审核结果"), max_length=10, choices=CompletionDecision.choices, default=CompletionDecision.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -158,7 +179,9 @@ class CompletionRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["assignment"], condition=models.Q(decision="pending"), name="completion_one_pending_per_assignment"
+                fields=["assignment"],
+                condition=models.Q(decision="pending"),
+                name="completion_one_pending_per_assignment",
             ),
             models.CheckConstraint(
                 condition=(models.Q(decision="pending") & models.Q(decided_at__isnull=True))

@@ -59,7 +59,9 @@ def test_password_change_applies_the_validators_in_chinese(client, people):
     assert "这个密码太常见了" in page or "密码太常见" in page
     assert "全都是数字" in page
 
-    good = client.post(url, {"old_password": TEST_PASSWORD, "new_password1": "Huli-new-2021!", "new_password2": "Huli-new-2021!"})
+    good = client.post(
+        url, {"old_password": TEST_PASSWORD, "new_password1": "Huli-new-2021!", "new_password2": "Huli-new-2021!"}
+    )
     assert good.status_code == 302 and good["Location"] == reverse("accounts:password_change_done")
     people["unit_staff"].refresh_from_db()
     assert people["unit_staff"].check_password("Huli-new-2021!")

@@ -38,10 +38,18 @@ def admin_user(db):
 
 
 def test_good_file_previews_then_imports_units_people_parents_and_aliases(admin_user):
-    record, plan = directory_import_upload(actor=admin_user, uploaded_file=upload("名单.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE)))
+    record, plan = directory_import_upload(
+        actor=admin_user, uploaded_file=upload("名单.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE))
+    )
 
     assert plan.ok
-    assert plan.summary() == {"units_created": 4, "units_updated": 0, "people_created": 3, "people_updated": 0, "errors": 0}
+    assert plan.summary() == {
+        "units_created": 4,
+        "units_updated": 0,
+        "people_created": 3,
+        "people_updated": 0,
+        "errors": 0,
+    }
     assert Unit.objects.count() == 0, "a preview writes nothing but the upload record"
 
     result = directory_import_confirm(actor=admin_user, directory_import=record)
@@ -69,9 +77,14 @@ def test_good_file_previews_then_imports_units_people_parents_and_aliases(admin_
 def test_person_can_name_a_unit_by_its_short_name_or_an_existing_alias(admin_user):
     directory_import_confirm(
         actor=admin_user,
-        directory_import=directory_import_upload(actor=admin_user, uploaded_file=upload("u.xlsx", xlsx_bytes(GOOD_UNITS)))[0],
+        directory_import=directory_import_upload(
+            actor=admin_user, uploaded_file=upload("u.xlsx", xlsx_bytes(GOOD_UNITS))
+        )[0],
     )
-    people = [["a1", "甲", "组织科", "单位经办人", "", "", "", ""], ["a2", "乙", "实验小学", "单位经办人", "", "", "", ""]]
+    people = [
+        ["a1", "甲", "组织科", "单位经办人", "", "", "", ""],
+        ["a2", "乙", "实验小学", "单位经办人", "", "", "", ""],
+    ]
     record, plan = directory_import_upload(actor=admin_user, uploaded_file=upload("p.xlsx", xlsx_bytes([], people)))
 
     assert plan.errors == []
@@ -81,12 +94,16 @@ def test_person_can_name_a_unit_by_its_short_name_or_an_existing_alias(admin_use
 
 
 def test_reimport_updates_existing_units_and_people_instead_of_duplicating(admin_user):
-    first, _ = directory_import_upload(actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE)))
+    first, _ = directory_import_upload(
+        actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE))
+    )
     directory_import_confirm(actor=admin_user, directory_import=first)
     changed_units = [["厦门市湖里区实验小学", "湖里实小", "学校", "九年一贯制", "公办", "湖里区教育局", "", "", 5]]
     changed_people = [["syxx_li", "李明", "", "单位负责人", "", "", "", ""]]
 
-    second, plan = directory_import_upload(actor=admin_user, uploaded_file=upload("b.xlsx", xlsx_bytes(changed_units, changed_people)))
+    second, plan = directory_import_upload(
+        actor=admin_user, uploaded_file=upload("b.xlsx", xlsx_bytes(changed_units, changed_people))
+    )
     assert plan.summary()["units_updated"] == 1 and plan.summary()["people_updated"] == 1
     directory_import_confirm(actor=admin_user, directory_import=second)
 
@@ -103,7 +120,9 @@ def test_reimport_updates_existing_units_and_people_instead_of_duplicating(admin
 def test_file_with_bad_rows_creates_nothing_and_reports_every_error(admin_user):
     directory_import_confirm(
         actor=admin_user,
-        directory_import=directory_import_upload(actor=admin_user, uploaded_file=upload("u.xlsx", xlsx_bytes(GOOD_UNITS[:2])))[0],
+        directory_import=directory_import_upload(
+            actor=admin_user, uploaded_file=upload("u.xlsx", xlsx_bytes(GOOD_UNITS[:2]))
+        )[0],
     )
     before = snapshot()
     units = [
@@ -119,7 +138,9 @@ def test_file_with_bad_rows_creates_nothing_and_reports_every_error(admin_user):
         ["ghost", "幽灵", "不存在的学校", "单位经办人", "", "", "", ""],  # row 5: unknown unit
     ]
 
-    record, plan = directory_import_upload(actor=admin_user, uploaded_file=upload("bad.xlsx", xlsx_bytes(units, people)))
+    record, plan = directory_import_upload(
+        actor=admin_user, uploaded_file=upload("bad.xlsx", xlsx_bytes(units, people))
+    )
 
     assert [(e.sheet, e.row, e.column) for e in plan.errors] == [
         ("单位", 3, "上级单位"),
@@ -138,7 +159,9 @@ def test_file_with_bad_rows_creates_nothing_and_reports_every_error(admin_user):
 
 
 def test_a_failure_while_writing_rolls_back_every_row(admin_user, monkeypatch):
-    record, plan = directory_import_upload(actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE)))
+    record, plan = directory_import_upload(
+        actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE))
+    )
     assert plan.ok
     before = snapshot()
     import accounts.services as services
@@ -190,9 +213,13 @@ def test_downloaded_template_has_the_sheets_and_headers_the_importer_reads(admin
 class TestPages:
     def test_upload_preview_confirm_through_the_pages(self, admin_user, client):
         client.force_login(admin_user)
-        response = client.post(reverse("accounts:directory_upload"), {"file": upload("名单.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE))})
+        response = client.post(
+            reverse("accounts:directory_upload"), {"file": upload("名单.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE))}
+        )
         record = DirectoryImport.objects.get()
-        assert response.status_code == 302 and response["Location"] == reverse("accounts:directory_preview", args=[record.pk])
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "accounts:directory_preview", args=[record.pk]
+        )
 
         preview = client.get(response["Location"])
         assert preview.status_code == 200
@@ -207,8 +234,18 @@ class TestPages:
     def test_bad_rows_are_listed_on_the_preview_without_a_confirm_button(self, admin_user, client):
         client.force_login(admin_user)
         units = [["某中学", "", "大学", "", "", "", "", "", ""]]
-        client.post(reverse("accounts:directory_upload"), {"file": upload("单位.csv", csv_bytes(
-            ["单位名称", "简称", "单位类型", "学段", "办学性质", "上级单位", "别名", "单位编码", "排序"], units))})
+        client.post(
+            reverse("accounts:directory_upload"),
+            {
+                "file": upload(
+                    "单位.csv",
+                    csv_bytes(
+                        ["单位名称", "简称", "单位类型", "学段", "办学性质", "上级单位", "别名", "单位编码", "排序"],
+                        units,
+                    ),
+                )
+            },
+        )
         record = DirectoryImport.objects.get()
 
         page = client.get(reverse("accounts:directory_preview", args=[record.pk])).content.decode()
@@ -245,7 +282,9 @@ class TestPages:
     @pytest.mark.parametrize("role", ["supervisor", "leader", "unit_manager", "unit_staff"])
     def test_only_admins_may_import(self, people, client, role):
         client.force_login(people[role])
-        record, _ = directory_import_upload(actor=people["unit_staff"], uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS)))
+        record, _ = directory_import_upload(
+            actor=people["unit_staff"], uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS))
+        )
         before = snapshot()
 
         assert client.get(reverse("accounts:directory_upload")).status_code == 403
@@ -277,9 +316,14 @@ def test_checking_a_large_list_takes_a_constant_number_of_queries(admin_user, dj
 def test_usernames_are_matched_without_regard_to_case(admin_user):
     directory_import_confirm(
         actor=admin_user,
-        directory_import=directory_import_upload(actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE)))[0],
+        directory_import=directory_import_upload(
+            actor=admin_user, uploaded_file=upload("a.xlsx", xlsx_bytes(GOOD_UNITS, GOOD_PEOPLE))
+        )[0],
     )
     _, plan = directory_import_upload(
-        actor=admin_user, uploaded_file=upload("b.xlsx", xlsx_bytes([], [["ZGK_Chen", "陈科长", "组干科", "单位负责人", "", "", "", ""]]))
+        actor=admin_user,
+        uploaded_file=upload(
+            "b.xlsx", xlsx_bytes([], [["ZGK_Chen", "陈科长", "组干科", "单位负责人", "", "", "", ""]])
+        ),
     )
     assert [action.existing.username for action in plan.people] == ["zgk_chen"]

@@ -27,11 +27,17 @@ def test_good_workbook_gives_typed_rows_with_codes_for_chinese_labels():
     assert [unit.name for unit in parsed.units] == [row[0] for row in GOOD_UNITS]
     school = parsed.units[2]
     assert (school.kind, school.stage, school.ownership, school.code, school.sort_order) == (
-        "school", "primary", "public", "XM-001", 100,
+        "school",
+        "primary",
+        "public",
+        "XM-001",
+        100,
     )
     assert parsed.units[1].aliases == ["组织科", "干部科"]
     assert [(p.username, p.role) for p in parsed.people] == [
-        ("zgk_chen", "unit_manager"), ("syxx_li", "unit_staff"), ("duban_wang", "supervisor"),
+        ("zgk_chen", "unit_manager"),
+        ("syxx_li", "unit_staff"),
+        ("duban_wang", "supervisor"),
     ]
     assert parsed.people[0].phone == "13800000001"
 
@@ -85,7 +91,9 @@ def test_csv_is_read_in_utf8_and_gbk(encoding):
 
 
 def test_csv_of_people_is_recognised_by_its_header():
-    parsed = parse_directory_file("人员.csv", csv_bytes(PERSON_HEADER, [list(map(str, GOOD_PEOPLE[1]))]), max_bytes=LIMIT)
+    parsed = parse_directory_file(
+        "人员.csv", csv_bytes(PERSON_HEADER, [list(map(str, GOOD_PEOPLE[1]))]), max_bytes=LIMIT
+    )
 
     assert [p.username for p in parsed.people] == ["syxx_li"] and parsed.units == []
 

@@ -50,10 +50,21 @@ class TestAdminChangesAreAudited:
         school = bureau["school"]
         url = reverse("admin:accounts_unit_change", args=[school.pk])
         data = {
-            "name": school.name, "short_name": "湖里实小", "code": "", "kind": "school", "stage": "primary",
-            "ownership": "public", "parent": bureau["bureau"].pk, "sort_order": 3, "is_active": "on",
-            "aliases-TOTAL_FORMS": "1", "aliases-INITIAL_FORMS": "0", "aliases-MIN_NUM_FORMS": "0",
-            "aliases-MAX_NUM_FORMS": "1000", "aliases-0-alias": "实验小学", "aliases-0-unit": school.pk,
+            "name": school.name,
+            "short_name": "湖里实小",
+            "code": "",
+            "kind": "school",
+            "stage": "primary",
+            "ownership": "public",
+            "parent": bureau["bureau"].pk,
+            "sort_order": 3,
+            "is_active": "on",
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-MIN_NUM_FORMS": "0",
+            "aliases-MAX_NUM_FORMS": "1000",
+            "aliases-0-alias": "实验小学",
+            "aliases-0-unit": school.pk,
         }
 
         response = client.post(url, data)
@@ -84,7 +95,10 @@ class TestAdminChangesAreAudited:
         assert client.get(reverse("admin:plans_progressreport_add")).status_code == 403
         change = client.post(reverse("admin:plans_progressreport_change", args=[report.pk]), {"text": "改写"})
         assert change.status_code in (200, 403)
-        assert client.post(reverse("admin:plans_progressreport_delete", args=[report.pk]), {"post": "yes"}).status_code == 403
+        assert (
+            client.post(reverse("admin:plans_progressreport_delete", args=[report.pk]), {"post": "yes"}).status_code
+            == 403
+        )
         report.refresh_from_db()
         assert report.text == "按计划推进。"
 

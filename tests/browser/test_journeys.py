@@ -195,7 +195,10 @@ def test_admin_imports_units_and_people(transactional_db, live_server, page, scr
     shown = {}
     for index in range(2):
         cells = password_rows.nth(index).locator("td")
-        shown[cells.nth(0).inner_text().strip()] = (cells.nth(1).inner_text().strip(), cells.nth(2).inner_text().strip())
+        shown[cells.nth(0).inner_text().strip()] = (
+            cells.nth(1).inner_text().strip(),
+            cells.nth(2).inner_text().strip(),
+        )
     assert set(shown) == {"hl_ex2_wang", "hl_ht_li"}
     assert shown["hl_ex2_wang"][0] == "王老师"
     if viewport_name == "phone":
@@ -203,9 +206,18 @@ def test_admin_imports_units_and_people(transactional_db, live_server, page, scr
     screenshot("import-result")
 
     school = Unit.objects.get(name="湖里区第二实验小学")
-    assert (school.kind, school.stage, school.ownership, school.parent) == ("school", "primary", "public", bureau["bureau"])
+    assert (school.kind, school.stage, school.ownership, school.parent) == (
+        "school",
+        "primary",
+        "public",
+        bureau["bureau"],
+    )
     kindergarten = Unit.objects.get(name="湖里区海天幼儿园")
-    assert (kindergarten.kind, kindergarten.ownership, kindergarten.parent) == ("kindergarten", "private", bureau["bureau"])
+    assert (kindergarten.kind, kindergarten.ownership, kindergarten.parent) == (
+        "kindergarten",
+        "private",
+        bureau["bureau"],
+    )
     assert Unit.objects.count() == units_before + 2
     wang = User.objects.get(username="hl_ex2_wang")
     assert (wang.full_name, wang.role, wang.unit) == ("王老师", Role.UNIT_STAFF, school)

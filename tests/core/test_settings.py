@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -26,7 +30,10 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_production_profile_passes_check_deploy_without_warnings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="duban.example.gov.cn",
@@ -61,7 +68,10 @@ def test_database_url_selects_the_engine():
 
     postgres = _database_from_url("postgres://duban:pw@db.internal:5433/duban")
     assert (postgres["ENGINE"], postgres["HOST"], postgres["PORT"], postgres["NAME"]) == (
-        "django.db.backends.postgresql", "db.internal", 5433, "duban",
+        "django.db.backends.postgresql",
+        "db.internal",
+        5433,
+        "duban",
     )
     sqlite = _database_from_url("sqlite:////tmp/x.sqlite3")
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"

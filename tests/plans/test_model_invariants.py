@@ -124,7 +124,9 @@ def test_only_one_pending_completion_request_per_assignment_and_a_return_needs_a
     with raises_integrity():
         CompletionRequest.objects.create(assignment=assignment, summary="再次申请", requested_by=author)
     with raises_integrity():
-        CompletionRequest.objects.filter(assignment=assignment).update(decision="returned", decided_at=datetime.datetime.now(datetime.UTC))
+        CompletionRequest.objects.filter(assignment=assignment).update(
+            decision="returned", decided_at=datetime.datetime.now(datetime.UTC)
+        )
 
 
 def test_unit_staff_must_belong_to_a_unit_while_bureau_roles_need_not():
@@ -168,7 +170,9 @@ class TestAppendOnlyReports:
 
     def test_a_correction_is_a_new_report_and_both_stay(self):
         first = ProgressReportFactory(percent=40)
-        correction = ProgressReportFactory(assignment=first.assignment, percent=45, supersedes=first, author=first.author)
+        correction = ProgressReportFactory(
+            assignment=first.assignment, percent=45, supersedes=first, author=first.author
+        )
 
         assert list(first.assignment.reports.order_by("created_at", "id")) == [first, correction]
         assert first.superseded_by == correction
@@ -187,7 +191,9 @@ class TestAppendOnlyReports:
         user = UserFactory()
         from plans.models import Escalation
 
-        escalation = Escalation.objects.create(assignment=AssignmentFactory(), level="manual", period_key="m1", reason="进度滞后")
+        escalation = Escalation.objects.create(
+            assignment=AssignmentFactory(), level="manual", period_key="m1", reason="进度滞后"
+        )
         response = EscalationResponse.objects.create(escalation=escalation, text="已整改", author=user)
         response.text = "改写"
         with pytest.raises(AppendOnlyError):
@@ -199,7 +205,14 @@ class TestAppendOnlyReports:
 def test_attachment_belongs_to_exactly_one_record():
     report = ProgressReportFactory()
     user = report.author
-    fields = {"file": "evidence/x.pdf", "original_name": "x.pdf", "content_type": "application/pdf", "size": 10, "sha256": "0" * 64, "uploaded_by": user}
+    fields = {
+        "file": "evidence/x.pdf",
+        "original_name": "x.pdf",
+        "content_type": "application/pdf",
+        "size": 10,
+        "sha256": "0" * 64,
+        "uploaded_by": user,
+    }
     Attachment.objects.create(report=report, **fields)
     with raises_integrity():
         Attachment.objects.create(**fields)

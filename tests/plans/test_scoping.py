@@ -20,7 +20,14 @@ def work(bureau):
     department = AssignmentFactory(task=TaskFactory(plan=plan, headline="科室的任务"), unit=bureau["department"])
     draft = PlanFactory(status="draft", published_at=None)
     unpublished = AssignmentFactory(task=TaskFactory(plan=draft, headline="未发布的任务"), unit=bureau["school"])
-    return {"plan": plan, "draft": draft, "own": own, "other": other, "department": department, "unpublished": unpublished}
+    return {
+        "plan": plan,
+        "draft": draft,
+        "own": own,
+        "other": other,
+        "department": department,
+        "unpublished": unpublished,
+    }
 
 
 @pytest.mark.parametrize(
@@ -88,7 +95,9 @@ def _grow(bureau, plans: int, tasks_per_plan: int):
 
 
 @pytest.mark.parametrize("role", ["supervisor", "unit_staff"])
-def test_home_page_query_count_does_not_grow_with_plans_tasks_or_units(client, people, bureau, django_assert_num_queries, role):
+def test_home_page_query_count_does_not_grow_with_plans_tasks_or_units(
+    client, people, bureau, django_assert_num_queries, role
+):
     client.force_login(people[role])
     _grow(bureau, plans=2, tasks_per_plan=3)
     client.get(reverse("core:home"))  # warm the session and content types

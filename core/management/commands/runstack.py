@@ -35,8 +35,32 @@ class Command(BaseCommand):
             web.append("--noreload")
         commands = {
             "web": web,
-            "worker": [python, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "--concurrency", str(concurrency), "-n", "worker@%h"],
-            "beat": [python, "-m", "celery", "-A", "config", "beat", "-l", "INFO", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "INFO",
+                "--concurrency",
+                str(concurrency),
+                "-n",
+                "worker@%h",
+            ],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
         }
         self.processes: dict[str, subprocess.Popen] = {}
         self.stopping = False
@@ -45,7 +69,11 @@ class Command(BaseCommand):
         try:
             for name, command in commands.items():
                 process = subprocess.Popen(
-                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                    command,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    bufsize=1,
                     cwd=str(settings.BASE_DIR),
                 )
                 self.processes[name] = process
@@ -101,7 +129,10 @@ class Command(BaseCommand):
             f"  督查督办系统已启动：{url}",
             f"  健康检查：{url}healthz    管理后台：{url}admin/",
             f"  演示账号（密码均为 {demo_password()}）：",
-            *[f"    {username:<20} {full_name}（{role.label}，{unit}）" for username, full_name, role, unit, _t in DEMO_USERS],
+            *[
+                f"    {username:<20} {full_name}（{role.label}，{unit}）"
+                for username, full_name, role, unit, _t in DEMO_USERS
+            ],
             "  按 Ctrl-C 停止 Web、worker 和 beat。",
             "=" * 64,
             "",
