@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("plans/", include("plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
 ]

@@ -59,3 +59,24 @@ def unit_assignments_for(user: User, *, limit: int = 50) -> QuerySet[Assignment]
         .select_related("task", "task__plan", "unit")
         .order_by(Coalesce("due_on", "task__deadline").asc(nulls_last=True), "task__position")[:limit]
     )
+
+
+def plan_outline(*, plan: Plan, user: User) -> tuple[list, list[Task]]:
+    """Return a plan's sections and the tasks the user may see, with their assignments, in three queries."""
+    from django.db.models import Prefetch
+
+    from plans.models import Section
+
+    sections = list(Section.objects.filter(plan=plan).order_by("position"))
+    tasks = list(
+        tasks_visible_to(user)
+        .filter(plan=plan)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "unit__sort_order")
+            )
+        )
+        .order_by("position")
+    )
+    return sections, tasks

@@ -24,7 +24,12 @@ class Table:
     name: str = ""  # the sheet name for .xlsx
 
     def is_continued(self, row: int, column: int) -> bool:
-        return bool(self.continued) and row < len(self.continued) and column < len(self.continued[row]) and self.continued[row][column]
+        return (
+            bool(self.continued)
+            and row < len(self.continued)
+            and column < len(self.continued[row])
+            and self.continued[row][column]
+        )
 
 
 Block = Paragraph | Table

@@ -11,6 +11,7 @@ from plans.models.choices import (
     ReminderKind,
     ReportingCycle,
 )
+from plans.models.imports import ImportStatus, PlanImport
 from plans.models.plan import Milestone, Plan, Section, Task
 from plans.models.report import Attachment, ProgressReport
 from plans.models.supervision import (
@@ -32,10 +33,12 @@ __all__ = [
     "Escalation",
     "EscalationLevel",
     "EscalationResponse",
+    "ImportStatus",
     "Instruction",
     "InstructionAcknowledgement",
     "Milestone",
     "Plan",
+    "PlanImport",
     "PlanStatus",
     "ProgressReport",
     "ProgressStatus",

@@ -30,6 +30,15 @@ class Plan(models.Model):
     )
     source_file = models.FileField(_("原始文件"), upload_to="plans/sources/%Y/", blank=True)
     source_name = models.CharField(_("原始文件名"), max_length=200, blank=True)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("上一版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

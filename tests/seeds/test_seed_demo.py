@@ -52,8 +52,8 @@ def test_seed_is_idempotent():
 
 
 def test_seed_documents_and_their_expected_imports_are_shipped():
-    documents = sorted(path.name for path in (SEEDS / "documents").glob("*.txt"))
+    documents = sorted(path.name for path in SEEDS.glob("*.txt"))
     expected = sorted(path.name for path in (SEEDS / "expected").glob("*.json"))
     assert len(documents) == 6 and len(expected) == 5
     assert "002_c97d9de1b7c49a7b.txt" in documents
-    assert "厦湖教〔2020〕132号" in (SEEDS / "documents" / "002_c97d9de1b7c49a7b.txt").read_text(encoding="utf-8")
+    assert "厦湖教〔2020〕132号" in (SEEDS / "002_c97d9de1b7c49a7b.txt").read_text(encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Write functions of the plans app, one module per concern."""

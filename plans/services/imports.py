@@ -1,0 +1,603 @@
+"""Import a plan document (立项): upload, parse, review and correct, then create everything in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from accounts.models import Unit, UnitKind, User
+from accounts.services import unit_create
+from audit.services import audit_created, audit_record
+from plans.importers.document import DocumentError
+from plans.importers.pipeline import parse_document
+from plans.importers.readers import read_document, read_text
+from plans.importers.structure import ParsedPlan
+from plans.importers.unit_matching import UnitCandidate, match_unit
+from plans.models import (
+    Assignment,
+    AssignmentRole,
+    ImportStatus,
+    Milestone,
+    Plan,
+    PlanImport,
+    PlanStatus,
+    Section,
+    Task,
+)
+from plans.policies import require_manage_plans
+
+SYNC_PARSE_MAX_BYTES = 300 * 1024  # larger documents are parsed by a worker, with a progress bar
+GROUP_NAMES = {
+    "全部学校": (UnitKind.SCHOOL,),
+    "全部幼儿园": (UnitKind.KINDERGARTEN,),
+    "全部学校和幼儿园": (UnitKind.SCHOOL, UnitKind.KINDERGARTEN),
+    "全部机关科室": (UnitKind.DEPARTMENT,),
+    "全部直属单位": (UnitKind.AFFILIATED,),
+}
+
+
+class PlanImportError(Exception):
+    """The import cannot go on; the message says why in Chinese. Nothing was created."""
+
+
+# --- Upload and parse ---------------------------------------------------------------------
+
+
+def import_max_bytes() -> int:
+    """Return the largest plan document accepted."""
+    return getattr(settings, "PLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+@transaction.atomic
+def plan_import_start(
+    *,
+    actor: User,
+    filename: str = "",
+    data: bytes = b"",
+    pasted_text: str = "",
+    plan_year: int | None = None,
+    previous_plan: Plan | None = None,
+) -> PlanImport:
+    """Keep an uploaded file or pasted text and parse it: at once when small, else in a worker."""
+    require_manage_plans(actor)
+    if not data and not pasted_text.strip():
+        raise PlanImportError("请上传文件或粘贴文本。上传的文件是空的。" if filename else "请上传文件或粘贴文本。")
+    if len(data) > import_max_bytes():
+        raise PlanImportError(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），不能超过 {import_max_bytes() // 1024 // 1024} MB。"
+        )
+    record = PlanImport(
+        source_name=filename[:200],
+        pasted_text=pasted_text,
+        plan_year=plan_year,
+        previous_plan=previous_plan,
+        created_by=actor,
+    )
+    if data:
+        record.source_file.save(filename or "document", ContentFile(data), save=False)
+    record.save()
+    audit_created(actor=actor, instance=record, verb="plan_import.start")
+    if len(data) + len(pasted_text.encode()) <= SYNC_PARSE_MAX_BYTES:
+        plan_import_parse(plan_import_id=record.pk)
+        record.refresh_from_db()
+    else:
+        from plans.tasks import parse_plan_import
+
+        transaction.on_commit(lambda: parse_plan_import.delay(record.pk))
+    return record
+
+
+def _set_progress(plan_import_id: int, progress: int) -> None:
+    PlanImport.objects.filter(pk=plan_import_id, status=ImportStatus.PARSING).update(progress=progress)
+
+
+def plan_import_parse(*, plan_import_id: int) -> PlanImport:
+    """Parse the document of an import into its review tree; idempotent (a parsed import is left alone)."""
+    record = PlanImport.objects.get(pk=plan_import_id)
+    if record.status != ImportStatus.PARSING:
+        return record
+    _set_progress(record.pk, 10)
+    try:
+        if record.source_file:
+            with record.source_file.open("rb") as handle:
+                document = read_document(
+                    record.source_name or record.source_file.name, handle.read(), max_bytes=import_max_bytes()
+                )
+        else:
+            document = read_text(record.pasted_text)
+        _set_progress(record.pk, 40)
+        parsed = parse_document(document, plan_year=record.plan_year)
+        _set_progress(record.pk, 70)
+        review = build_review(parsed, candidates=unit_candidates())
+        review["format"] = document.format
+        review["warnings"] = [*document.warnings, *review["warnings"]]
+        if record.previous_plan_id:
+            review["diff"] = review_diff(review, record.previous_plan)
+    except DocumentError as exc:
+        PlanImport.objects.filter(pk=record.pk).update(status=ImportStatus.FAILED, error=str(exc), progress=100)
+    else:
+        status = ImportStatus.READY
+        error = ""
+        if not any(row["kind"] == "item" for row in review["rows"]):
+            status, error = ImportStatus.FAILED, "文件中没有找到可以作为任务的条目。请检查文件内容，或粘贴正文后重试。"
+        PlanImport.objects.filter(pk=record.pk).update(
+            status=status,
+            error=error,
+            review=review,
+            progress=100,
+            source_format=document.format,
+            plan_year=review["metadata"]["plan_year"],
+        )
+    record.refresh_from_db()
+    return record
+
+
+# --- The review tree ----------------------------------------------------------------------
+
+
+def unit_candidates() -> list[UnitCandidate]:
+    """Return every active unit with its other names, for matching written owner names."""
+    aliases: dict[int, list[str]] = {}
+    for unit_id, alias in Unit.objects.filter(is_active=True).values_list("id", "aliases__alias"):
+        if alias:
+            aliases.setdefault(unit_id, []).append(alias)
+    return [
+        UnitCandidate(
+            id=unit.pk,
+            name=unit.name,
+            short_name=unit.short_name,
+            aliases=tuple(aliases.get(unit.pk, ())),
+            kind=unit.kind,
+        )
+        for unit in Unit.objects.filter(is_active=True).only("id", "name", "short_name", "kind")
+    ]
+
+
+def _owner_entry(written: str, candidates: list[UnitCandidate]) -> dict:
+    match = match_unit(written, candidates)
+    return {
+        "written": written,
+        "unit_id": match.unit_id,
+        "method": match.method,
+        "group_unit_ids": list(match.group_unit_ids),
+    }
+
+
+def _time_fields(phrase) -> dict:
+    if phrase is None:
+        return {
+            "deadline": None,
+            "deadline_text": "",
+            "deadline_kind": "defaulted",
+            "ongoing": False,
+            "recurring_cycle": None,
+        }
+    return {
+        "deadline": phrase.deadline.isoformat() if phrase.deadline else None,
+        "deadline_text": phrase.text,
+        "deadline_kind": phrase.kind,
+        "ongoing": phrase.ongoing,
+        "recurring_cycle": phrase.recurring_cycle,
+    }
+
+
+def build_review(parsed: ParsedPlan, *, candidates: list[UnitCandidate]) -> dict:
+    """Return the parsed plan as the editable rows of the review page, with owners matched to units."""
+    meta = parsed.metadata
+    rows: list[dict] = []
+    unmatched: dict[str, None] = {}
+    for index, (path, node) in enumerate(parsed.walk()):
+        row = {
+            "id": f"r{index}",
+            "kind": "section" if node.children else "item",
+            "path": list(path),
+            "depth": len(path) - 1,
+            "number": node.number,
+            "title": node.title,
+            "text": node.text,
+            "include": True,
+            "warnings": [],
+        }
+        if not node.children:
+            owners = node.extra.get("owners")
+            lead_names = list(owners.lead) if owners else []
+            co_names = list(owners.co) if owners else []
+            if len(lead_names) > 1:
+                row["warnings"].append("列出了多个牵头单位：第一个作为牵头，其余作为配合。")
+                co_names = lead_names[1:] + co_names
+                lead_names = lead_names[:1]
+            row["lead"] = _owner_entry(lead_names[0], candidates) if lead_names else None
+            row["co"] = [_owner_entry(name, candidates) for name in co_names]
+            row["owner_text"] = owners.text if owners else ""
+            for entry in [row["lead"], *row["co"]]:
+                if entry and entry["unit_id"] is None and not entry["group_unit_ids"]:
+                    unmatched[entry["written"]] = None
+                    row["warnings"].append(f"“{entry['written']}”没有匹配到已有单位。")
+                elif entry and entry["method"] == "fuzzy":
+                    row["warnings"].append(f"“{entry['written']}”是按相近名称匹配的，请核对。")
+            if not lead_names and not co_names:
+                row["warnings"].append("原文没有写明责任单位，请指派。")
+            phrase = node.extra.get("time")
+            row.update(_time_fields(phrase))
+            if row["deadline_kind"] == "defaulted":
+                row["warnings"].append("原文没有写明时限，默认为年底。")
+            row["milestones"] = [
+                {
+                    "text": text,
+                    "due_on": p.deadline.isoformat() if p and p.deadline else None,
+                    "due_text": p.text if p else "",
+                }
+                for text, p in node.extra.get("milestones", [])
+            ]
+        rows.append(row)
+    return {
+        "metadata": {
+            "title": meta.title or "",
+            "doc_number": meta.doc_number or "",
+            "issuer": meta.issuer or "",
+            "issued_on": meta.issued_on.isoformat() if meta.issued_on else "",
+            "recipients": meta.recipients or "",
+            "plan_year": meta.plan_year,
+            "year_placeholder": meta.year_placeholder or "",
+        },
+        "structured": parsed.structured,
+        "preamble": parsed.preamble,
+        "warnings": list(parsed.warnings),
+        "rows": rows,
+        "unmatched": list(unmatched),
+    }
+
+
+def _task_path(path: Iterable[str]) -> str:
+    return ".".join(str(part).replace(".", "·") for part in path)
+
+
+def review_diff(review: Mapping, plan: Plan) -> list[dict]:
+    """Compare the reviewed items with an existing plan's tasks, item by item (added, removed, changed)."""
+    tasks = {task.path: task for task in plan.tasks.select_related("section").prefetch_related("assignments__unit")}
+    seen: set[str] = set()
+    changes: list[dict] = []
+    for row in review["rows"]:
+        if row["kind"] != "item":
+            continue
+        path = _task_path(row["path"])
+        seen.add(path)
+        task = tasks.get(path)
+        if task is None:
+            changes.append({"path": path, "change": "added", "title": row["title"]})
+            continue
+        differences = []
+        if task.headline != row["title"]:
+            differences.append({"field": "任务名称", "before": task.headline, "after": row["title"]})
+        old_deadline = task.deadline.isoformat() if task.deadline else None
+        if old_deadline != row.get("deadline"):
+            differences.append({"field": "完成时限", "before": old_deadline, "after": row.get("deadline")})
+        if differences:
+            changes.append({"path": path, "change": "changed", "title": row["title"], "differences": differences})
+    for path, task in tasks.items():
+        if path not in seen:
+            changes.append({"path": path, "change": "removed", "title": task.headline})
+    return changes
+
+
+# --- Corrections on the review page --------------------------------------------------------
+
+
+def _resolve_name(name: str, candidates: list[UnitCandidate]) -> dict | None:
+    name = name.strip()
+    if not name:
+        return None
+    if name in GROUP_NAMES:
+        kinds = GROUP_NAMES[name]
+        ids = [candidate.id for candidate in candidates if candidate.kind in kinds]
+        return {"written": name, "unit_id": None, "method": "group", "group_unit_ids": ids}
+    return _owner_entry(name, candidates)
+
+
+def _split_names(text: str) -> list[str]:
+    for separator in "，,;；/ ":
+        text = text.replace(separator, "、")
+    return [part.strip() for part in text.split("、") if part.strip()]
+
+
+@transaction.atomic
+def plan_import_update_review(
+    *, actor: User, plan_import: PlanImport, metadata: Mapping[str, str], rows: Mapping[str, Mapping[str, str]]
+) -> list[str]:
+    """Apply the corrections typed on the review page; return errors (what could not be understood)."""
+    require_manage_plans(actor)
+    record = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if record.status != ImportStatus.READY:
+        raise PlanImportError("这次导入已经结束，不能再修改。")
+    review = record.review
+    errors: list[str] = []
+    meta = review["metadata"]
+    for key in ("title", "doc_number", "issuer", "recipients"):
+        if key in metadata:
+            meta[key] = metadata[key].strip()
+    if "issued_on" in metadata:
+        meta["issued_on"] = metadata["issued_on"].strip()
+        if meta["issued_on"] and _parse_date(meta["issued_on"]) is None:
+            errors.append(f"成文日期“{meta['issued_on']}”不是有效日期，请按 2020-07-02 的格式填写。")
+    if "plan_year" in metadata:
+        year_text = metadata["plan_year"].strip()
+        if year_text.isdigit() and 2000 <= int(year_text) <= 2100:
+            meta["plan_year"] = int(year_text)
+        elif year_text:
+            errors.append(f"计划年度“{year_text}”无效，请填写四位年份，如 2024。")
+    candidates = unit_candidates()
+    by_id = {row["id"]: row for row in review["rows"]}
+    for row_id, changes in rows.items():
+        row = by_id.get(row_id)
+        if row is None:
+            continue
+        row["include"] = changes.get("include", "") in ("on", "1", "true", True)
+        if "title" in changes:
+            title = changes["title"].strip()
+            if not title:
+                errors.append(f"第 {'.'.join(row['path'])} 项的名称不能为空。")
+            row["title"] = title or row["title"]
+        if row["kind"] != "item":
+            continue
+        if "lead" in changes:
+            row["lead"] = _resolve_name(changes["lead"], candidates)
+        if "co" in changes:
+            row["co"] = [
+                entry for entry in (_resolve_name(name, candidates) for name in _split_names(changes["co"])) if entry
+            ]
+        if "deadline" in changes:
+            text = changes["deadline"].strip()
+            if text and _parse_date(text) is None:
+                errors.append(f"第 {'.'.join(row['path'])} 项的时限“{text}”不是有效日期。")
+            else:
+                if text != (row.get("deadline") or ""):
+                    row["deadline_kind"] = "edited" if text else "defaulted"
+                row["deadline"] = text or None
+        for entry in [row.get("lead"), *row.get("co", [])]:
+            if (
+                entry
+                and entry["unit_id"] is None
+                and not entry["group_unit_ids"]
+                and entry["written"] not in review["unmatched"]
+            ):
+                review["unmatched"].append(entry["written"])
+    record.review = review
+    record.save(update_fields=["review", "updated_at"])
+    audit_record(actor=actor, instance=record, verb="plan_import.review", changes={"rows": [None, len(rows)]})
+    plan_import.review = review
+    return errors
+
+
+@transaction.atomic
+def plan_import_bulk_assign(
+    *, actor: User, plan_import: PlanImport, row_ids: Iterable[str], unit_name: str, role: str
+) -> int:
+    """Give the selected items a lead unit or add a co-unit (a unit, or a group such as 全部学校); return how many."""
+    require_manage_plans(actor)
+    record = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if record.status != ImportStatus.READY:
+        raise PlanImportError("这次导入已经结束，不能再修改。")
+    entry = _resolve_name(unit_name, unit_candidates())
+    if entry is None or (entry["unit_id"] is None and not entry["group_unit_ids"]):
+        raise PlanImportError(f"找不到单位“{unit_name}”。请从列表中选择单位，或选择“全部学校”等分组。")
+    wanted = set(row_ids)
+    changed = 0
+    for row in record.review["rows"]:
+        if row["id"] not in wanted or row["kind"] != "item":
+            continue
+        if role == AssignmentRole.LEAD and not entry["group_unit_ids"]:
+            row["lead"] = dict(entry)
+        else:
+            row["co"] = [*row.get("co", []), dict(entry)]
+        changed += 1
+    record.save(update_fields=["review", "updated_at"])
+    audit_record(
+        actor=actor,
+        instance=record,
+        verb="plan_import.bulk_assign",
+        changes={"unit": [None, unit_name], "role": [None, role], "rows": [None, changed]},
+    )
+    plan_import.review = record.review
+    return changed
+
+
+# --- Confirm --------------------------------------------------------------------------------
+
+
+def _parse_date(text: str | None) -> datetime.date | None:
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _guess_kind(name: str) -> str:
+    if "幼儿园" in name:
+        return UnitKind.KINDERGARTEN
+    if any(word in name for word in ("学校", "小学", "中学", "一中", "二中", "学院")):
+        return UnitKind.SCHOOL
+    if name.endswith(("科", "室", "办", "办公室", "委", "股")):
+        return UnitKind.DEPARTMENT
+    if any(word in name for word in ("中心", "专班", "少年宫", "进修")):
+        return UnitKind.AFFILIATED
+    return UnitKind.OTHER
+
+
+def _included_rows(rows: list[dict]) -> list[dict]:
+    excluded: list[list[str]] = [row["path"] for row in rows if not row.get("include", True)]
+    return [row for row in rows if not any(row["path"][: len(prefix)] == prefix for prefix in excluded)]
+
+
+def _assignment_units(row: dict, new_units: Mapping[str, Unit]) -> tuple[int | None, list[int]]:
+    def ids(entry: dict | None) -> list[int]:
+        if not entry:
+            return []
+        if entry.get("unit_id"):
+            return [entry["unit_id"]]
+        if entry.get("group_unit_ids"):
+            return list(entry["group_unit_ids"])
+        unit = new_units.get(entry["written"])
+        return [unit.pk] if unit else []
+
+    lead_entry = row.get("lead")
+    lead_ids = ids(lead_entry) if lead_entry and not lead_entry.get("group_unit_ids") else []
+    co_ids: list[int] = []
+    if lead_entry and lead_entry.get("group_unit_ids"):
+        co_ids.extend(lead_entry["group_unit_ids"])
+    for entry in row.get("co", []):
+        co_ids.extend(ids(entry))
+    lead = lead_ids[0] if lead_ids else None
+    return lead, [unit_id for unit_id in dict.fromkeys(co_ids) if unit_id != lead]
+
+
+@transaction.atomic
+def plan_import_confirm(*, actor: User, plan_import: PlanImport, create_units: Iterable[str] = ()) -> Plan:
+    """Create the plan, its sections, tasks, milestones and assignments from the reviewed tree, all or nothing."""
+    require_manage_plans(actor)
+    record = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if record.status != ImportStatus.READY:
+        raise PlanImportError("这次导入已经立项或已取消，不能再次确认。")
+    review = record.review
+    meta = review["metadata"]
+    problems = []
+    if not meta.get("title"):
+        problems.append("请填写计划标题。")
+    if not meta.get("plan_year"):
+        hint = f"（原文写作“{meta['year_placeholder']}”）" if meta.get("year_placeholder") else ""
+        problems.append(f"请填写计划年度{hint}。")
+    clashing = Plan.objects.filter(doc_number=meta.get("doc_number") or "-").exclude(pk=record.previous_plan_id or 0)
+    if meta.get("doc_number") and clashing.exists():
+        problems.append(f"文号“{meta['doc_number']}”已被另一份计划使用。作为新版本导入时请在上传时选择原计划。")
+    rows = _included_rows(review["rows"])
+    items = [row for row in rows if row["kind"] == "item"]
+    if not items:
+        problems.append("没有选中任何任务。")
+    if problems:
+        raise PlanImportError(" ".join(problems))
+    year = int(meta["plan_year"])
+    previous = record.previous_plan
+    if previous is not None and meta.get("doc_number") == previous.doc_number:
+        doc_number = ""  # the new version carries the number once the old one is archived (issue: publishing)
+    else:
+        doc_number = meta.get("doc_number", "")
+
+    new_units: dict[str, Unit] = {}
+    wanted_new = set(create_units)
+    for name in review.get("unmatched", []):
+        if name in wanted_new:
+            existing = Unit.objects.filter(name=name).first()
+            new_units[name] = existing or unit_create(actor=actor, name=name, kind=_guess_kind(name))
+
+    plan = Plan.objects.create(
+        title=meta["title"][:200],
+        doc_number=doc_number,
+        issuer=meta.get("issuer", "")[:100],
+        issued_on=_parse_date(meta.get("issued_on")),
+        recipients=meta.get("recipients", "")[:300],
+        plan_year=year,
+        status=PlanStatus.DRAFT,
+        source_name=record.source_name,
+        created_by=actor,
+        version=(previous.version + 1) if previous else 1,
+        previous_version=previous,
+    )
+    if record.source_file:
+        plan.source_file.name = record.source_file.name
+        plan.save(update_fields=["source_file"])
+
+    sections: dict[tuple, Section] = {}
+    section_rows = [row for row in rows if row["kind"] == "section"]
+    for position, row in enumerate(section_rows):
+        parent = sections.get(tuple(row["path"][:-1]))
+        sections[tuple(row["path"])] = Section.objects.create(
+            plan=plan,
+            parent=parent,
+            number=row.get("number") or "",
+            path=_task_path(row["path"]),
+            title=(row["title"] or row["path"][-1])[:300],
+            position=position,
+        )
+
+    year_end = datetime.date(year, 12, 31)
+    tasks: list[Task] = []
+    for position, row in enumerate(items):
+        deadline = _parse_date(row.get("deadline"))
+        if deadline is None and not row.get("ongoing"):
+            deadline = year_end
+        owners = "；".join(
+            part
+            for part in (
+                f"牵头：{row['lead']['written']}" if row.get("lead") else "",
+                f"配合：{'、'.join(entry['written'] for entry in row.get('co', []))}" if row.get("co") else "",
+            )
+            if part
+        )
+        tasks.append(
+            Task(
+                plan=plan,
+                section=sections.get(tuple(row["path"][:-1])),
+                number=row.get("number") or "",
+                path=_task_path(row["path"]),
+                headline=row["title"][:300],
+                text=row.get("text", ""),
+                owner_text=(row.get("owner_text") or owners)[:300],
+                deadline=deadline,
+                deadline_text=(row.get("deadline_text") or ("持续推进" if row.get("ongoing") else ""))[:100],
+                reporting_cycle=row.get("recurring_cycle") or "",
+                position=position,
+            )
+        )
+    Task.objects.bulk_create(tasks)
+    created = {task.path: task for task in Task.objects.filter(plan=plan)}
+
+    milestones: list[Milestone] = []
+    assignments: list[Assignment] = []
+    for row in items:
+        task = created[_task_path(row["path"])]
+        for index, milestone in enumerate(row.get("milestones", [])):
+            milestones.append(
+                Milestone(
+                    task=task,
+                    position=index,
+                    text=milestone["text"][:500],
+                    due_on=_parse_date(milestone.get("due_on")),
+                    due_text=milestone.get("due_text", "")[:100],
+                )
+            )
+        lead, co_units = _assignment_units(row, new_units)
+        if lead:
+            assignments.append(Assignment(task=task, unit_id=lead, role=AssignmentRole.LEAD, assigned_by=actor))
+        assignments.extend(
+            Assignment(task=task, unit_id=unit_id, role=AssignmentRole.CO, assigned_by=actor) for unit_id in co_units
+        )
+    Milestone.objects.bulk_create(milestones)
+    Assignment.objects.bulk_create(assignments)
+
+    record.status = ImportStatus.CONFIRMED
+    record.plan = plan
+    record.save(update_fields=["status", "plan", "updated_at"])
+    audit_created(
+        actor=actor,
+        instance=plan,
+        verb="plan.import",
+        note=f"由“{record}”导入：{len(section_rows)} 个篇章，{len(tasks)} 项任务，{len(assignments)} 个承办。",
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_import_cancel(*, actor: User, plan_import: PlanImport) -> None:
+    """Cancel an import that has not been confirmed."""
+    require_manage_plans(actor)
+    record = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if record.status == ImportStatus.CONFIRMED:
+        raise PlanImportError("已经立项的导入不能取消。")
+    record.status = ImportStatus.CANCELLED
+    record.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, instance=record, verb="plan_import.cancel")
