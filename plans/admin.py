@@ -11,6 +11,7 @@ from plans.models import (
     InstructionAcknowledgement,
     Milestone,
     Plan,
+    PlanImport,
     ProgressReport,
     Reminder,
     Section,
@@ -148,3 +149,12 @@ class CompletionRequestAdmin(HistoryAdmin):
     list_filter = ("decision", "assignment__task__plan")
     search_fields = ("summary", "decision_reason", "assignment__unit__name", "assignment__task__headline")
     list_select_related = ("assignment__task", "assignment__unit", "requested_by", "decided_by")
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(HistoryAdmin):
+    list_display = ("__str__", "source_format", "status", "progress", "plan_year", "created_by", "created_at", "plan")
+    list_filter = ("status", "source_format")
+    search_fields = ("source_name", "error")
+    list_select_related = ("created_by", "plan")
+    exclude = ("review", "pasted_text")

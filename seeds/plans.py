@@ -8,7 +8,8 @@ from django.db import transaction
 
 from accounts.models import User
 from plans.models import Plan, PlanImport
-from plans.services.imports import plan_import_confirm, plan_import_start, plan_import_update_review
+from plans.services.import_review import plan_import_update_review
+from plans.services.imports import plan_import_confirm, plan_import_start
 from plans.services.plans import plan_publish
 
 SEEDS = Path(__file__).resolve().parent

@@ -13,14 +13,12 @@ from accounts.selectors import units_active
 from plans.forms import PlanImportForm
 from plans.models import ImportStatus, Plan, PlanImport
 from plans.policies import require_manage_plans
+from plans.services.import_review import GROUP_NAMES, plan_import_bulk_assign, plan_import_update_review
 from plans.services.imports import (
-    GROUP_NAMES,
     PlanImportError,
-    plan_import_bulk_assign,
     plan_import_cancel,
     plan_import_confirm,
     plan_import_start,
-    plan_import_update_review,
 )
 
 ROW_FIELDS = ("include", "title", "lead", "co", "deadline")

@@ -13,12 +13,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from plans.models import Assignment, ImportStatus, Plan, PlanImport, Section, Task
+from plans.services.import_review import plan_import_bulk_assign, plan_import_update_review
 from plans.services.imports import (
     PlanImportError,
-    plan_import_bulk_assign,
     plan_import_confirm,
     plan_import_start,
-    plan_import_update_review,
 )
 from tests.factories import SchoolFactory, UnitFactory
 
