@@ -36,9 +36,6 @@ _NUM_PAREN = re.compile(r"\(\s*(\d{1,3})\s*\)\s*[、.]?\s*")
 _CIRCLED = re.compile(rf"([{CIRCLED}])\s*")
 _SHI = re.compile(rf"([{CN_DIGITS}]{{1,3}})是\s*")
 _NUM_BARE = re.compile(r"(\d{1,2})(?=[\u4e00-\u9fff])")
-_MONTH_RANGE = re.compile(r"(\d{1,2})\s*月?\s*份?\s*[-~至到]\s*(\d{1,2})\s*月\s*份?")
-_MONTH_ONE = re.compile(r"(\d{1,2})\s*月\s*份")
-_QUARTER = re.compile(r"第?\s*([一二三四1-4])\s*季度")
 
 
 @dataclass(frozen=True)
@@ -82,15 +79,12 @@ def cn_to_int(text: str) -> int | None:
 
 def schedule_heading(folded_line: str) -> bool:
     """Return whether a whole line is a schedule heading such as 1-2月份, 3月-4月份, 9月份 or 第一季度."""
+    from plans.importers.phrases import period_heading_phrase
+
     line = folded_line.strip().rstrip(":")
-    if len(line) > 14:
+    if len(line) > 14 or not (line[:1].isdigit() or line.startswith("第")):
         return False
-    for pattern in (_MONTH_RANGE, _MONTH_ONE, _QUARTER):
-        match = pattern.fullmatch(line)
-        if match:
-            months = [int(group) for group in match.groups() if group and group.isdigit()]
-            return all(1 <= month <= 12 for month in months)
-    return False
+    return period_heading_phrase(line, plan_year=None) is not None
 
 
 def leading_marker(folded: str) -> Marker | None:
