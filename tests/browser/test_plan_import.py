@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from accounts.models import Unit
 from plans.models import Assignment, ImportStatus, Plan, PlanImport, PlanStatus
 from seeds.demo import DEFAULT_DEMO_PASSWORD, seed_demo_directory
+from tests.browser.conftest import SCREENSHOT_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +97,42 @@ def assert_inputs_fit_cards(page: Page) -> None:
     assert not overflowing, f"inputs overflow the {page.viewport_size['width']}px viewport: {overflowing[:5]}"
 
 
+def assert_sticky_bar_keeps_clear(page: Page, viewport_name: str) -> None:
+    """The 确认立项 bar rides the bottom of the screen mid-page, and at the end sits below the last row."""
+    bar = page.locator(".sticky-actions")
+    review_row(page, "三.12").scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, -200)")
+    box = bar.bounding_box()
+    assert box is not None
+    assert abs(box["y"] + box["height"] - page.viewport_size["height"]) <= 1, "the bar is not at the screen's bottom"
+    assert box["height"] <= 90, f"the bar takes {box['height']}px of the screen"
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"import-review-002-scrolled-{viewport_name}.png"))
+    # Tabbing onto a field that lies under the bar brings it into view above the bar.
+    hidden = page.evaluate(
+        """(barTop) => [...document.querySelectorAll('table.review input[type=text]')]
+              .findIndex(el => el.getBoundingClientRect().bottom > barTop)""",
+        box["y"],
+    )
+    assert hidden > 0, "no field above the bar to start from"
+    field = page.locator("table.review input[type=text]").nth(hidden)
+    page.locator("table.review input[type=text]").nth(hidden - 1).focus()
+    for _ in range(10):  # past the 原文 toggle, checkboxes and the date field between them
+        page.keyboard.press("Tab")
+        if field.evaluate("el => el === document.activeElement"):
+            break
+    expect(field).to_be_focused()
+    field_box = field.bounding_box()
+    assert field_box is not None
+    assert field_box["y"] + field_box["height"] <= bar.bounding_box()["y"], "the focused field is under the bar"
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator("table.review tbody tr").last.bounding_box()
+    box = bar.bounding_box()
+    assert last is not None and box is not None
+    assert last["y"] + last["height"] <= box["y"] + 1, "the bar covers the last row"
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
 def co_units(task_path: str) -> set[str]:
     """Return the names of the co-units (配合) of the imported task with this path."""
     return set(
@@ -150,9 +187,18 @@ def test_admin_imports_the_2020_work_points_assigns_and_confirms(
         assert_inputs_fit_cards(page)
         assert_in_viewport_width(page, page.get_by_role("button", name=re.compile("^确认立项")))
     screenshot("import-review-002")
+    assert_sticky_bar_keeps_clear(page, viewport_name)
 
-    # Item 1 gets a lead unit typed in; items 12 and 13 get every school as co-units in one go.
+    # Enter in a text box saves the corrections (it does not run the bulk assignment, the form's first action).
+    page.get_by_label("主送单位", exact=True).fill("区属中小学、幼儿园，机关各科室")
+    page.get_by_label("主送单位", exact=True).press("Enter")
+    expect(page.locator(".messages li.success")).to_have_text("修改已保存。")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_label("主送单位", exact=True)).to_have_value("区属中小学、幼儿园，机关各科室")
+
+    # Items 1 and 12 get a lead unit typed in; items 12 and 13 get every school as co-units in one go.
     review_row(page, "一.1").get_by_label("牵头单位").fill("组织干部科")
+    review_row(page, "三.12").get_by_label("牵头单位").fill("学前教育科")
     review_row(page, "三.12").get_by_label("选择此项").check()
     review_row(page, "三.13").get_by_label("选择此项").check()
     bulk = page.locator("fieldset.bulk")
@@ -162,6 +208,7 @@ def test_admin_imports_the_2020_work_points_assigns_and_confirms(
     expect(page.locator(".messages li.success")).to_have_text("已为 2 项任务指派“全部学校”。")
     expect(page).to_have_url(f"{live_server.url}/plans/imports/{record.pk}/")
     expect(review_row(page, "一.1").get_by_label("牵头单位")).to_have_value("组织干部科")
+    expect(review_row(page, "三.12").get_by_label("牵头单位")).to_have_value("学前教育科")
     expect(review_row(page, "三.12").get_by_label("配合单位")).to_have_value("全部学校")
     expect(review_row(page, "三.13").get_by_label("配合单位")).to_have_value("全部学校")
     expect(review_row(page, "三.14").get_by_label("配合单位")).to_have_value("")
@@ -183,6 +230,10 @@ def test_admin_imports_the_2020_work_points_assigns_and_confirms(
     expect(table).not_to_contain_text("强化校园安全保障")
     first = table.locator("tbody tr").filter(has=page.get_by_text("一.1", exact=True))
     expect(first.locator("td[data-label='牵头单位']")).to_have_text("组干科")
+    twelve = table.locator("tbody tr").filter(has=page.get_by_text("三.12", exact=True))
+    expect(twelve.locator("td[data-label='牵头单位']")).to_have_text("学前科")
+    # The 25 schools, in the directory's order, 、-separated with none left dangling after the last.
+    expect(twelve.locator("td[data-label='配合单位']")).to_have_text(re.compile(r"^湖里中学、禾山中学、.*、蔡塘学校$"))
     if viewport_name == "phone":
         assert_no_horizontal_overflow(page)
     screenshot("plan-detail-002")
@@ -198,8 +249,9 @@ def test_admin_imports_the_2020_work_points_assigns_and_confirms(
     assert plan.tasks.count() == 21
     assert not plan.tasks.filter(path__startswith="五.").exists()
     assert plan.sections.count() == 4
-    leads = Assignment.objects.filter(task__plan=plan, role="lead")
-    assert list(leads.values_list("task__path", "unit__name")) == [("一.1", "组织干部科")]
+    assert plan.recipients == "区属中小学、幼儿园，机关各科室"
+    leads = Assignment.objects.filter(task__plan=plan, role="lead").order_by("task__position")
+    assert list(leads.values_list("task__path", "unit__name")) == [("一.1", "组织干部科"), ("三.12", "学前教育科")]
     schools = set(Unit.objects.filter(kind="school", is_active=True).values_list("name", flat=True))
     assert len(schools) == 25
     assert co_units("三.12") == schools
@@ -245,6 +297,10 @@ def test_pasted_text_with_lost_line_breaks_keeps_its_three_levels(
     plan = Plan.objects.get()
     expect(page).to_have_url(f"{live_server.url}/plans/{plan.pk}/")
     expect(page.locator(".messages li.success")).to_contain_text("共 18 项任务")
+    # Part 二 heads its five sections, though no task sits directly under it.
+    expect(page.locator("table.data tbody tr.section")).to_have_text(
+        ["二 2020 年工作思路", *(f"{path} {title}" for path, title in PLAN_SECTIONS.items())]
+    )
     expect(page.locator("table.data")).not_to_contain_text("中考高考争先进位")
     expect(page.locator("table.data")).to_contain_text("全面深化教育综合改革")
     if viewport_name == "phone":
