@@ -79,4 +79,8 @@ def plan_outline(*, plan: Plan, user: User) -> tuple[list, list[Task]]:
         )
         .order_by("position")
     )
+    for task in tasks:  # split the prefetched assignments once, for the template
+        assignments = list(task.assignments.all())
+        task.lead_units = [a.unit for a in assignments if a.role == "lead"]
+        task.co_units = [a.unit for a in assignments if a.role == "co"]
     return sections, tasks

@@ -39,6 +39,10 @@ def _annotate(node: Node, *, plan_year: int | None, inherited_period, autumn: tu
                 node.title = node.title.replace(owners.text, "").strip(" ,，、;；:：。")
     if "time" not in node.extra:
         phrase = inherited_period or find_time_phrase(node.text, plan_year=plan_year, autumn=autumn)
+        if phrase is not None and phrase.deadline and plan_year and phrase.deadline.year < plan_year:
+            # A date before the plan year reports what was done (a summary), it is no deadline.
+            node.extra["past_time"] = phrase.text
+            phrase = None
         node.extra["time"] = phrase or default_phrase(plan_year)
 
 

@@ -43,6 +43,12 @@ def parse_date(text: str | None):
         return None
 
 
+def included_rows(rows: list[dict]) -> list[dict]:
+    """Return the rows that will be imported: those ticked whose parts are ticked too."""
+    excluded: list[list[str]] = [row["path"] for row in rows if not row.get("include", True)]
+    return [row for row in rows if not any(row["path"][: len(prefix)] == prefix for prefix in excluded)]
+
+
 def unit_candidates() -> list[UnitCandidate]:
     """Return every active unit with its other names, for matching written owner names."""
     aliases: dict[int, list[str]] = {}
@@ -127,7 +133,9 @@ def build_review(parsed: ParsedPlan, *, candidates: list[UnitCandidate]) -> dict
                 row["warnings"].append("原文没有写明责任单位，请指派。")
             phrase = node.extra.get("time")
             row.update(_time_fields(phrase))
-            if row["deadline_kind"] == "defaulted":
+            if node.extra.get("past_time"):
+                row["warnings"].append(f"原文中的“{node.extra['past_time']}”早于计划年度，不作为时限，默认为年底。")
+            elif row["deadline_kind"] == "defaulted":
                 row["warnings"].append("原文没有写明时限，默认为年底。")
             row["milestones"] = [
                 {

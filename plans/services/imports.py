@@ -30,6 +30,7 @@ from plans.policies import require_manage_plans
 from plans.services.import_review import (
     PlanImportError,
     build_review,
+    included_rows,
     parse_date,
     review_diff,
     task_path,
@@ -146,11 +147,6 @@ def _guess_kind(name: str) -> str:
     return UnitKind.OTHER
 
 
-def _included_rows(rows: list[dict]) -> list[dict]:
-    excluded: list[list[str]] = [row["path"] for row in rows if not row.get("include", True)]
-    return [row for row in rows if not any(row["path"][: len(prefix)] == prefix for prefix in excluded)]
-
-
 def _assignment_units(row: dict, new_units: Mapping[str, Unit]) -> tuple[int | None, list[int]]:
     def ids(entry: dict | None) -> list[int]:
         if not entry:
@@ -191,7 +187,7 @@ def plan_import_confirm(*, actor: User, plan_import: PlanImport, create_units: I
     clashing = Plan.objects.filter(doc_number=meta.get("doc_number") or "-").exclude(pk=record.previous_plan_id or 0)
     if meta.get("doc_number") and clashing.exists():
         problems.append(f"文号“{meta['doc_number']}”已被另一份计划使用。作为新版本导入时请在上传时选择原计划。")
-    rows = _included_rows(review["rows"])
+    rows = included_rows(review["rows"])
     items = [row for row in rows if row["kind"] == "item"]
     if not items:
         problems.append("没有选中任何任务。")

@@ -13,7 +13,7 @@ from accounts.selectors import units_active
 from plans.forms import PlanImportForm
 from plans.models import ImportStatus, Plan, PlanImport
 from plans.policies import require_manage_plans
-from plans.services.import_review import GROUP_NAMES, plan_import_bulk_assign, plan_import_update_review
+from plans.services.import_review import GROUP_NAMES, included_rows, plan_import_bulk_assign, plan_import_update_review
 from plans.services.imports import (
     PlanImportError,
     plan_import_cancel,
@@ -62,11 +62,15 @@ def import_start(request: HttpRequest) -> HttpResponse:
 def _review_context(record: PlanImport, errors: list[str] | None = None) -> dict:
     review = record.review or {}
     rows = review.get("rows", [])
+    kept = included_rows(rows)
+    kept_ids = {row["id"] for row in kept}
+    for row in rows:
+        row["excluded"] = row["id"] not in kept_ids
     return {
         "record": record,
         "review": review,
         "rows": rows,
-        "item_count": sum(1 for row in rows if row["kind"] == "item"),
+        "item_count": sum(1 for row in kept if row["kind"] == "item"),
         "section_count": sum(1 for row in rows if row["kind"] == "section"),
         "warning_count": sum(1 for row in rows if row.get("warnings")),
         "units": units_active().select_related(None).only("name", "short_name"),
