@@ -233,7 +233,9 @@ def test_admin_imports_the_2020_work_points_assigns_and_confirms(
     twelve = table.locator("tbody tr").filter(has=page.get_by_text("三.12", exact=True))
     expect(twelve.locator("td[data-label='牵头单位']")).to_have_text("学前科")
     # A long co-unit list is cut to five names and a count, so the deadline column keeps its width.
-    expect(twelve.locator("td[data-label='配合单位']")).to_have_text(re.compile(r"^湖里中学、禾山中学、.*等 25 个单位\s*$"))
+    expect(twelve.locator("td[data-label='配合单位']")).to_have_text(
+        re.compile(r"^湖里中学、禾山中学、.*等 25 个单位\s*$")
+    )
     if viewport_name == "phone":
         assert_no_horizontal_overflow(page)
     screenshot("plan-detail-002")

@@ -365,7 +365,10 @@ def test_seed_demo_imports_the_seed_documents(people):
 
 
 def test_dates_before_the_plan_year_are_history_not_deadlines(people, units):
-    record = start(people, text="湖里区教育局2024年工作要点\n一、回顾与安排\n1.巩固成果。2018年建成全国示范区，今后持续巩固。\n2.新建学校。9月底前完成。")
+    record = start(
+        people,
+        text="湖里区教育局2024年工作要点\n一、回顾与安排\n1.巩固成果。2018年建成全国示范区，今后持续巩固。\n2.新建学校。9月底前完成。",
+    )
     rows = rows_by_path(record)
     assert rows["一.1"]["deadline"] == "2024-12-31"
     assert any("早于计划年度" in warning for warning in rows["一.1"]["warnings"])
@@ -376,7 +379,10 @@ def test_the_confirm_button_counts_only_the_items_that_will_be_imported(client, 
     record = start(people)
     rows = rows_by_path(record)
     plan_import_update_review(
-        actor=people["admin"], plan_import=record, metadata={}, rows={rows["二"]["id"]: {"include": "", "title": "教育质量"}}
+        actor=people["admin"],
+        plan_import=record,
+        metadata={},
+        rows={rows["二"]["id"]: {"include": "", "title": "教育质量"}},
     )
     client.force_login(people["admin"])
     page = client.get(reverse("plans:import_detail", args=[record.pk])).content.decode()
