@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Unit, UnitAlias
-
-
-def unit_find_by_name(name: str) -> Unit | None:
-    """Return the unit whose name, short name or alias is exactly this text, if there is exactly one."""
-    name = name.strip()
-    if not name:
-        return None
-    unit = Unit.objects.filter(name=name).first()
-    if unit is not None:
-        return unit
-    alias = UnitAlias.objects.select_related("unit").filter(alias__iexact=name).first()
-    if alias is not None:
-        return alias.unit
-    matches = list(Unit.objects.filter(short_name=name)[:2])
-    return matches[0] if len(matches) == 1 else None
 
 
 def unit_name_index() -> dict[str, Unit]:
@@ -47,13 +32,3 @@ def units_active(*, kinds: list[str] | None = None) -> QuerySet[Unit]:
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
     return queryset.order_by("sort_order", "name")
-
-
-def units_search(text: str) -> QuerySet[Unit]:
-    """Return active units whose name, short name or alias contains the text."""
-    return (
-        Unit.objects.filter(is_active=True)
-        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(aliases__alias__icontains=text))
-        .distinct()
-        .order_by("sort_order", "name")
-    )

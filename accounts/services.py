@@ -252,8 +252,9 @@ def _check_units(parsed: ParsedDirectory, index: dict[str, Unit], plan: Director
     code_holders = dict(Unit.objects.exclude(code="").values_list("code", "name"))
     alias_owner: dict[str, str] = {}
     for row in parsed.units:
-        existing = index.get(row.name) if index.get(row.name) and index[row.name].name == row.name else None
-        if existing is None and row.name in index:
+        named = index.get(row.name)
+        existing = named if named is not None and named.name == row.name else None
+        if named is not None and existing is None:
             plan.errors.append(
                 RowError(
                     UNITS_SHEET, row.row, "单位名称", f"“{row.name}”已是单位“{index[row.name].name}”的简称或别名。"

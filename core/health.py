@@ -48,7 +48,7 @@ def check_broker() -> Check:
     def probe() -> str:
         with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
-            return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name
+            return conn.transport.driver_name
 
     return _timed(probe)
 

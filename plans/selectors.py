@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from plans.models import Assignment, Plan, PlanStatus, Task
+from plans.models import Assignment, Plan, PlanStatus, Section, Task
 from plans.policies import can_see_all_units
 
 
@@ -63,10 +63,6 @@ def unit_assignments_for(user: User, *, limit: int = 50) -> QuerySet[Assignment]
 
 def plan_outline(*, plan: Plan, user: User) -> tuple[list, list[Task]]:
     """Return a plan's sections and the tasks the user may see, with their assignments, in three queries."""
-    from django.db.models import Prefetch
-
-    from plans.models import Section
-
     sections = list(Section.objects.filter(plan=plan).order_by("position"))
     tasks = list(
         tasks_visible_to(user)

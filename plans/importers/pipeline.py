@@ -74,7 +74,7 @@ def parse_document(
     for table in [*document.tables, *pasted_tables]:
         table_nodes.extend(table_to_nodes(table, plan_year=year))
     if table_nodes:
-        table_items = [node for node in _leaves(table_nodes)]
+        table_items = _leaves(table_nodes)
         if parsed.structured and parsed.items():
             unmatched = merge_into_outline([node for _path, node in parsed.items()], table_items)
             if unmatched:

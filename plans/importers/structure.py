@@ -259,7 +259,7 @@ def _build(segments: list[Segment]) -> tuple[list[Node], list[Segment]]:
     return roots, root_loose
 
 
-def _settle_loose(nodes: list[Node], warnings: list[str]) -> None:
+def _settle_loose(nodes: list[Node]) -> None:
     """Decide what unnumbered paragraphs are: items under a bare heading, or text of their neighbours."""
     for node in nodes:
         loose = [child for child in node.children if child.family is None and "loose" in child.extra]
@@ -293,7 +293,7 @@ def _settle_loose(nodes: list[Node], warnings: list[str]) -> None:
             else:
                 node.text = "\n".join([node.text, *(child.text for child in loose)]).strip()
                 node.children = []
-        _settle_loose(node.children, warnings)
+        _settle_loose(node.children)
 
 
 def _is_substantial(text: str) -> bool:
@@ -339,7 +339,7 @@ def parse_outline(document: SourceDocument, *, plan_year: int | None = None) -> 
     head = [paragraph.text for paragraph in paragraphs[:head_count]]
     roots, root_loose = _build(segments)
     warnings: list[str] = []
-    _settle_loose(roots, warnings)
+    _settle_loose(roots)
     structured = any(node.family is not None for node in roots)
     if not structured:
         roots = [

@@ -6,20 +6,16 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 
-from accounts.models import Unit, UnitKind, User
+from accounts.models import Unit, User
 from audit.services import audit_record
+from plans.importers.owners import split_unit_names
 from plans.importers.structure import ParsedPlan
 from plans.importers.unit_matching import UnitCandidate, match_unit
 from plans.models import AssignmentRole, ImportStatus, Plan, PlanImport
 from plans.policies import require_manage_plans
 
-GROUP_NAMES = {
-    "全部学校": (UnitKind.SCHOOL,),
-    "全部幼儿园": (UnitKind.KINDERGARTEN,),
-    "全部学校和幼儿园": (UnitKind.SCHOOL, UnitKind.KINDERGARTEN),
-    "全部机关科室": (UnitKind.DEPARTMENT,),
-    "全部直属单位": (UnitKind.AFFILIATED,),
-}
+# Group names offered on the review page; unit_matching expands them to their member units.
+GROUP_NAMES = ("全部学校", "全部幼儿园", "全部学校和幼儿园", "全部机关科室", "全部直属单位")
 
 
 class PlanImportError(Exception):
@@ -197,19 +193,7 @@ def review_diff(review: Mapping, plan: Plan) -> list[dict]:
 
 def _resolve_name(name: str, candidates: list[UnitCandidate]) -> dict | None:
     name = name.strip()
-    if not name:
-        return None
-    if name in GROUP_NAMES:
-        kinds = GROUP_NAMES[name]
-        ids = [candidate.id for candidate in candidates if candidate.kind in kinds]
-        return {"written": name, "unit_id": None, "method": "group", "group_unit_ids": ids}
-    return _owner_entry(name, candidates)
-
-
-def _split_names(text: str) -> list[str]:
-    for separator in "，,;；/ ":
-        text = text.replace(separator, "、")
-    return [part.strip() for part in text.split("、") if part.strip()]
+    return _owner_entry(name, candidates) if name else None
 
 
 @transaction.atomic
@@ -255,7 +239,9 @@ def plan_import_update_review(
             row["lead"] = _resolve_name(changes["lead"], candidates)
         if "co" in changes:
             row["co"] = [
-                entry for entry in (_resolve_name(name, candidates) for name in _split_names(changes["co"])) if entry
+                entry
+                for entry in (_resolve_name(name, candidates) for name in split_unit_names(changes["co"]))
+                if entry
             ]
         if "deadline" in changes:
             text = changes["deadline"].strip()
