@@ -162,7 +162,7 @@ def build_review(parsed: ParsedPlan, *, candidates: list[UnitCandidate]) -> dict
 
 def review_diff(review: Mapping, plan: Plan) -> list[dict]:
     """Compare the reviewed items with an existing plan's tasks, item by item (added, removed, changed)."""
-    tasks = {task.path: task for task in plan.tasks.select_related("section").prefetch_related("assignments__unit")}
+    tasks = {task.path: task for task in plan.tasks.only("path", "headline", "deadline")}
     seen: set[str] = set()
     changes: list[dict] = []
     for row in review["rows"]:
