@@ -47,6 +47,11 @@ class Unit(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    reports_need_approval = models.BooleanField(
+        _("填报需负责人审核"),
+        default=False,
+        help_text=_("勾选后，经办人填报的进展须经本单位负责人审核通过，局里才能看到"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.append_only import AppendOnlyModel
 
 
@@ -21,7 +22,7 @@ class AuditAction(models.TextChoices):
 class AuditEvent(AppendOnlyModel):
     """One recorded change. Rows are never updated or deleted."""
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=clock.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),

@@ -77,3 +77,18 @@ def install_update_guard(table: str):
             schema_editor.execute(statement)
 
     return forwards, backwards
+
+
+def reinstall_update_guard(table: str):
+    """Return RunPython callables that (re)create the UPDATE trigger after an operation that may have dropped it.
+
+    SQLite rebuilds a table to alter a column, and the rebuild loses its triggers; running this
+    after such an operation, in both directions, keeps the guard in place.
+    """
+
+    def recreate(apps, schema_editor):
+        create, drop = forbid_updates_sql(table, schema_editor.connection.vendor)
+        for statement in [*drop, *create]:
+            schema_editor.execute(statement)
+
+    return recreate, recreate

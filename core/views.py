@@ -9,23 +9,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.policies import can_manage_directory
+from core import clock
 from core.health import health_report
+from plans.lights import LIGHT_ICONS, Light
 from plans.policies import can_see_all_units
-from plans.selectors import plan_list_for, unit_assignments_for
+from plans.selectors import plan_list_for
+from plans.selectors.queue import supervision_queue
+from plans.selectors.workbench import workbench_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the plans a bureau user oversees, or the open assignments of a unit user."""
+    """Show a bureau user the plans and what waits in the queue; show a unit user its workbench (我的任务)."""
     user = request.user
+    today = clock.today()
     context = {
         "bureau_view": can_see_all_units(user),
         "can_manage_directory": can_manage_directory(user),
+        "today": today,
+        "light_icons": LIGHT_ICONS,
+        "light_labels": dict(Light.choices),
     }
     if context["bureau_view"]:
         context["plans"] = list(plan_list_for(user))
+        context["queue"] = supervision_queue(today=today, unacknowledged_limit=0)
     else:
-        context["assignments"] = list(unit_assignments_for(user))
+        context["workbench"] = workbench_for(user, today=today)
     return render(request, "core/home.html", context)
 
 

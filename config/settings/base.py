@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "plans",
+    "notifications",
     "seeds",
 ]
 
@@ -61,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -121,6 +123,15 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DIRECTORY_IMPORT_MAX_BYTES = env_int("DIRECTORY_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+# Evidence files on progress reports and completion requests (images, PDF, Office documents).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 9)
+
+# Supervision rules. The status lights read these, so every page, export and the API agree.
+STATUS_LIGHT_DUE_SOON_DAYS = env_int("STATUS_LIGHT_DUE_SOON_DAYS", 7)  # yellow this many days before a deadline
+ASSIGNMENT_DECLINE_DAYS = env_int("ASSIGNMENT_DECLINE_DAYS", 5)  # a unit may decline within this many days
+ESCALATION_RESPONSE_DAYS = env_int("ESCALATION_RESPONSE_DAYS", 3)  # default time to answer an escalation
 
 REDIS_URL = env_str("REDIS_URL", "")
 

@@ -6,6 +6,7 @@ from plans.models.choices import (
     AssignmentStatus,
     CompletionDecision,
     EscalationLevel,
+    ExtensionDecision,
     PlanStatus,
     ProgressStatus,
     ReminderKind,
@@ -13,11 +14,13 @@ from plans.models.choices import (
 )
 from plans.models.imports import ImportStatus, PlanImport
 from plans.models.plan import Milestone, Plan, Section, Task
-from plans.models.report import Attachment, ProgressReport
+from plans.models.report import Attachment, ProgressReport, ReportApproval
 from plans.models.supervision import (
+    Comment,
     CompletionRequest,
     Escalation,
     EscalationResponse,
+    ExtensionRequest,
     Instruction,
     InstructionAcknowledgement,
     Reminder,
@@ -28,11 +31,14 @@ __all__ = [
     "AssignmentRole",
     "AssignmentStatus",
     "Attachment",
+    "Comment",
     "CompletionDecision",
     "CompletionRequest",
     "Escalation",
     "EscalationLevel",
     "EscalationResponse",
+    "ExtensionDecision",
+    "ExtensionRequest",
     "ImportStatus",
     "Instruction",
     "InstructionAcknowledgement",
@@ -44,6 +50,7 @@ __all__ = [
     "ProgressStatus",
     "Reminder",
     "ReminderKind",
+    "ReportApproval",
     "ReportingCycle",
     "Section",
     "Task",

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from plans.models.choices import AssignmentRole, AssignmentStatus
 from plans.models.plan import Task
 
@@ -44,8 +45,18 @@ class Assignment(models.Model):
         related_name="+",
     )
     decline_reason = models.TextField(_("退回理由"), blank=True)
+    declined_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("改派给"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("退回后改派的新承办"),
+    )
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("交办时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -55,7 +66,9 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="assignment_unit_once_per_task"),
             models.UniqueConstraint(
-                fields=["task"], condition=models.Q(role="lead"), name="assignment_one_lead_per_task"
+                fields=["task"],
+                condition=models.Q(role="lead") & ~models.Q(status="declined"),
+                name="assignment_one_lead_per_task",
             ),
             models.CheckConstraint(
                 condition=models.Q(percent__gte=0, percent__lte=100), name="assignment_percent_range"

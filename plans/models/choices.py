@@ -54,3 +54,9 @@ class CompletionDecision(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("同意办结")
     RETURNED = "returned", _("退回")
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    GRANTED = "granted", _("同意延期")
+    REFUSED = "refused", _("不同意延期")

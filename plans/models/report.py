@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.append_only import AppendOnlyModel
 from plans.models.assignment import Assignment
 from plans.models.choices import ProgressStatus, ReportingCycle
@@ -25,6 +26,9 @@ class ProgressReport(AppendOnlyModel):
     status = models.CharField(_("进展状态"), max_length=12, choices=ProgressStatus.choices)
     delay_reason = models.TextField(_("滞后原因"), blank=True)
     is_no_change = models.BooleanField(_("较上期无变化"), default=False)
+    needs_approval = models.BooleanField(
+        _("需负责人审核"), default=False, help_text=_("经办人填报、单位要求审核时为真；审核通过前局里看不到")
+    )
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("更正的报告"),
@@ -36,7 +40,7 @@ class ProgressReport(AppendOnlyModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="progress_reports"
     )
-    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("填报时间"), default=clock.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("进展报告")
@@ -55,6 +59,32 @@ class ProgressReport(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.period_key} {self.percent}%"
+
+
+class ReportApproval(AppendOnlyModel):
+    """A unit manager's decision on a staff report that needed approval before the bureau sees it."""
+
+    report = models.OneToOneField(
+        ProgressReport, verbose_name=_("进展报告"), on_delete=models.PROTECT, related_name="approval"
+    )
+    approved = models.BooleanField(_("审核通过"))
+    note = models.TextField(_("审核意见"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("审核时间"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("填报审核")
+        verbose_name_plural = _("填报审核")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved=True) | ~models.Q(note=""), name="report_approval_return_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {'通过' if self.approved else '退回'}"
 
 
 class Attachment(AppendOnlyModel):
@@ -84,7 +114,7 @@ class Attachment(AppendOnlyModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("佐证材料")

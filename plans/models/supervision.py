@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.append_only import AppendOnlyModel
 from plans.models.assignment import Assignment
-from plans.models.choices import CompletionDecision, EscalationLevel, ReminderKind
+from plans.models.choices import CompletionDecision, EscalationLevel, ExtensionDecision, ReminderKind
 from plans.models.plan import Task
 
 
@@ -32,7 +33,7 @@ class Reminder(models.Model):
         related_name="+",
         help_text=_("系统自动催办时为空"),
     )
-    created_at = models.DateTimeField(_("催办时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("催办时间"), default=clock.now, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("催办")
@@ -64,7 +65,7 @@ class Escalation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("督办时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("督办时间"), default=clock.now, editable=False, db_index=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,7 +98,7 @@ class EscalationResponse(AppendOnlyModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("反馈时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("反馈时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("督办反馈")
@@ -116,7 +117,7 @@ class Instruction(AppendOnlyModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("批示人"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("批示时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("批示时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("领导批示")
@@ -137,7 +138,7 @@ class InstructionAcknowledgement(AppendOnlyModel):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.PROTECT, related_name="+"
     )
-    acknowledged_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("确认时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("批示确认")
@@ -158,7 +159,7 @@ class CompletionRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now, editable=False)
     decision = models.CharField(
         _("审核结果"), max_length=10, choices=CompletionDecision.choices, default=CompletionDecision.PENDING
     )
@@ -196,3 +197,74 @@ class CompletionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.get_decision_display()}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request to move its deadline (申请延期) and the supervisor's decision on it."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("承办"), on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    current_due = models.DateField(_("原时限"), null=True, blank=True, help_text=_("申请时有效的时限"))
+    requested_due = models.DateField(_("申请延至"))
+    reason = models.TextField(_("延期理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now, editable=False)
+    decision = models.CharField(
+        _("审核结果"), max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    granted_due = models.DateField(_("批准延至"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=models.Q(decision="pending"),
+                name="extension_one_pending_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="granted") | models.Q(granted_due__isnull=False),
+                name="extension_granted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="refused") | ~models.Q(decision_reason=""),
+                name="extension_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} → {self.requested_due} {self.get_decision_display()}"
+
+
+class Comment(AppendOnlyModel):
+    """A message on a task between the bureau and its units."""
+
+    task = models.ForeignKey(Task, verbose_name=_("工作任务"), on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField(_("内容"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发言人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("交流留言")
+        verbose_name_plural = _("交流留言")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

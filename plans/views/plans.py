@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core import clock
 from plans.policies import can_manage_plans
 from plans.selectors import plan_outline, plans_visible_to
 from plans.services.plans import PlanStateError, plan_publish
@@ -18,7 +19,7 @@ from plans.services.plans import PlanStateError, plan_publish
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a plan's sections and tasks with their units and deadlines (scoped to what the user may see)."""
     plan = get_object_or_404(plans_visible_to(request.user), pk=pk)
-    sections, tasks = plan_outline(plan=plan, user=request.user)
+    sections, tasks = plan_outline(plan=plan, user=request.user, today=clock.today())
     return render(
         request,
         "plans/plan_detail.html",

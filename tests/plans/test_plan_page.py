@@ -26,11 +26,12 @@ def test_plan_page_query_count_does_not_grow_with_tasks(client, people, bureau, 
     url = reverse("plans:plan_detail", args=[plan.pk])
     client.get(url)
 
-    # session, user, the user's unit (header), the plan, its sections, its tasks, their assignments with units
-    with django_assert_num_queries(7):
+    # session, user, the unread count and the user's unit (header), the plan, its sections, its tasks,
+    # their assignments with units and lights
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     _grow(plan, bureau, 25)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(url)
     assert page.content.decode().count("测试任务") == 28
 

@@ -6,8 +6,10 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from plans.models import Assignment, Plan, PlanStatus, Section, Task
+from plans.lights import Light, annotate_lights
+from plans.models import Assignment, AssignmentRole, AssignmentStatus, Plan, PlanStatus, Section, Task
 from plans.policies import can_see_all_units
+from plans.selectors.rollup import annotate_rollup
 
 
 def assignments_visible_to(user: User) -> QuerySet[Assignment]:
@@ -51,32 +53,30 @@ def plan_list_for(user: User) -> QuerySet[Plan]:
     )
 
 
-def unit_assignments_for(user: User, *, limit: int = 50) -> QuerySet[Assignment]:
-    """Return the user's unit's open assignments, nearest deadline first, with task and plan loaded."""
-    return (
-        assignments_visible_to(user)
-        .exclude(status="completed")
-        .select_related("task", "task__plan", "unit")
-        .order_by(Coalesce("due_on", "task__deadline").asc(nulls_last=True), "task__position")[:limit]
-    )
+def plan_outline(*, plan: Plan, user: User, today) -> tuple[list, list[Task]]:
+    """Return a plan's sections and the tasks the user may see, each with its units, light and roll-up.
 
-
-def plan_outline(*, plan: Plan, user: User) -> tuple[list, list[Task]]:
-    """Return a plan's sections and the tasks the user may see, with their assignments, in three queries."""
+    Bureau users see the plan's own items (sub-tasks roll up into them); units see every task
+    they hold, sub-tasks included. Three queries whatever the size of the plan.
+    """
     sections = list(Section.objects.filter(plan=plan).order_by("position"))
+    tasks = tasks_visible_to(user).filter(plan=plan)
+    if can_see_all_units(user):
+        tasks = tasks.filter(parent__isnull=True)
+    assignments = annotate_lights(
+        Assignment.objects.select_related("unit").order_by("role", "unit__sort_order"), today=today
+    )
     tasks = list(
-        tasks_visible_to(user)
-        .filter(plan=plan)
+        annotate_rollup(tasks)
         .select_related("section")
-        .prefetch_related(
-            Prefetch(
-                "assignments", queryset=Assignment.objects.select_related("unit").order_by("role", "unit__sort_order")
-            )
-        )
-        .order_by("position")
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+        .order_by("position", "path")
     )
     for task in tasks:  # split the prefetched assignments once, for the template
-        assignments = list(task.assignments.all())
-        task.lead_units = [a.unit for a in assignments if a.role == "lead"]
-        task.co_units = [a.unit for a in assignments if a.role == "co"]
+        current = [a for a in task.assignments.all() if a.status != AssignmentStatus.DECLINED]
+        task.lead_units = [a.unit for a in current if a.role == AssignmentRole.LEAD]
+        task.co_units = [a.unit for a in current if a.role == AssignmentRole.CO]
+        lead = next((a for a in current if a.role == AssignmentRole.LEAD), None)
+        task.lead_assignment = lead
+        task.light = lead.light if lead is not None else Light.GREY
     return sections, tasks

@@ -1,0 +1,17 @@
+"""Read functions for plans, tasks and assignments, always scoped to what the user may see."""
+
+from plans.selectors.scoping import (
+    assignments_visible_to,
+    plan_list_for,
+    plan_outline,
+    plans_visible_to,
+    tasks_visible_to,
+)
+
+__all__ = [
+    "assignments_visible_to",
+    "plan_list_for",
+    "plan_outline",
+    "plans_visible_to",
+    "tasks_visible_to",
+]

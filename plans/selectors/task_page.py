@@ -1,0 +1,462 @@
+"""The task page: the task, its units and lights, and the timeline of everything that happened to it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditEvent
+from plans import periods
+from plans.lights import Light, annotate_lights, light_reason, visible_report_q
+from plans.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Attachment,
+    Comment,
+    CompletionRequest,
+    Escalation,
+    EscalationResponse,
+    ExtensionRequest,
+    Instruction,
+    InstructionAcknowledgement,
+    ProgressReport,
+    Reminder,
+    ReportApproval,
+    Task,
+)
+from plans.policies import can_see_all_units
+from plans.selectors.rollup import annotate_rollup
+from plans.selectors.scoping import assignments_visible_to, tasks_visible_to
+
+# Audit verbs that are status changes or edits not recorded in a table of their own.
+TIMELINE_AUDIT_VERBS = {
+    "task.update": "任务变更",
+    "assignment.acknowledge": "签收",
+    "assignment.decline": "退回",
+    "assignment.reassign": "改派",
+    "assignment.reopen": "重新打开",
+    "escalation.close": "督办销号",
+}
+
+
+@dataclass
+class TimelineEntry:
+    """One thing that happened to a task, as the timeline shows it."""
+
+    at: datetime.datetime
+    kind: str
+    label: str
+    actor: Any = None
+    unit: Any = None
+    title: str = ""
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+    changes: dict = field(default_factory=dict)
+
+
+@dataclass
+class TaskPage:
+    """What the task page shows and which records its actions need."""
+
+    task: Task
+    assignments: list
+    all_units: list
+    subtasks: list
+    reports: list
+    reminders: list
+    escalations: list
+    instructions: list
+    completion_requests: list
+    extension_requests: list
+    comments: list
+    timeline: list[TimelineEntry]
+    light: str
+
+    def mine(self, user: User) -> Assignment | None:
+        """Return the user's unit's assignment on this task, if any."""
+        return next((a for a in self.assignments if a.unit_id == user.unit_id), None)
+
+    @property
+    def lead(self) -> Assignment | None:
+        """Return the current lead assignment, if the user may see it."""
+        return next(
+            (a for a in self.assignments if a.role == AssignmentRole.LEAD and a.status != AssignmentStatus.DECLINED),
+            None,
+        )
+
+
+def task_for(user: User, pk: int) -> Task:
+    """Return a task the user may see (404 for a task another unit holds)."""
+    return get_object_or_404(tasks_visible_to(user).select_related("plan"), pk=pk)
+
+
+def _date_text(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _report_entry(report: ProgressReport, task: Task) -> TimelineEntry:
+    tags = []
+    if report.is_no_change:
+        tags.append("较上期无变化")
+    if report.supersedes_id:
+        tags.append("更正")
+    if hasattr(report, "superseded_by_id_cached") and report.superseded_by_id_cached:
+        tags.append("已被更正")
+    try:
+        due = periods.period_by_key(report.cycle, report.period_key, due_day=task.plan.report_due_day).due
+        if timezone.localdate(report.created_at) > due:
+            tags.append("逾期报送")
+    except ValueError:
+        pass
+    if report.needs_approval:
+        approval = getattr(report, "approval", None)
+        tags.append("待负责人审核" if approval is None else ("负责人已审核" if approval.approved else "负责人退回"))
+    label = periods.period_by_key(report.cycle, report.period_key, due_day=task.plan.report_due_day).label
+    body = report.text + (f"\n滞后原因：{report.delay_reason}" if report.delay_reason else "")
+    return TimelineEntry(
+        at=report.created_at,
+        kind="report",
+        label="进展填报",
+        actor=report.author,
+        unit=report.assignment.unit,
+        title=f"{label}：{report.get_status_display()}，完成 {report.percent}%",
+        body=body,
+        tags=tags,
+        attachments=list(report.attachments.all()),
+    )
+
+
+def task_page(*, user: User, task: Task, today: datetime.date) -> TaskPage:
+    """Return everything the task page shows, in a fixed number of queries whatever the history's length."""
+    task = annotate_rollup(Task.objects.filter(pk=task.pk)).select_related("plan", "section", "parent").get()
+    bureau = can_see_all_units(user)
+    visible = assignments_visible_to(user).filter(task=task)
+    assignments = list(
+        annotate_lights(visible.select_related("unit", "acknowledged_by", "replaced_by__unit"), today=today).order_by(
+            "role", "unit__sort_order"
+        )
+    )
+    for assignment in assignments:
+        assignment.light_text = light_reason(assignment, today=today)
+    all_units = list(
+        Assignment.objects.filter(task=task)
+        .exclude(status=AssignmentStatus.DECLINED)
+        .select_related("unit")
+        .order_by("role", "unit__sort_order")
+    )
+    lead_unit_id = next((a.unit_id for a in all_units if a.role == AssignmentRole.LEAD), None)
+    subtasks: list = []
+    if task.subtask_count and (bureau or user.unit_id == lead_unit_id):
+        subtasks = list(
+            annotate_lights(
+                Assignment.objects.filter(task__parent=task, role=AssignmentRole.LEAD)
+                .exclude(status=AssignmentStatus.DECLINED)
+                .select_related("task", "unit"),
+                today=today,
+            ).order_by("task__path")
+        )
+    reports_query = ProgressReport.objects.filter(assignment__in=visible)
+    if bureau:
+        reports_query = reports_query.filter(visible_report_q())
+    reports = list(
+        reports_query.select_related("author", "assignment__unit", "approval", "approval__reviewer")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+    superseded = {report.supersedes_id for report in reports if report.supersedes_id}
+    for report in reports:
+        report.superseded_by_id_cached = report.pk in superseded
+    reminders = list(
+        Reminder.objects.filter(assignment__in=visible)
+        .select_related("created_by", "assignment__unit")
+        .order_by("created_at")
+    )
+    escalations = list(
+        Escalation.objects.filter(assignment__in=visible)
+        .select_related("created_by", "closed_by", "assignment__unit")
+        .prefetch_related(
+            Prefetch("responses", queryset=EscalationResponse.objects.select_related("author").order_by("created_at"))
+        )
+        .order_by("created_at")
+    )
+    instructions = list(
+        Instruction.objects.filter(task=task)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "acknowledgements",
+                queryset=InstructionAcknowledgement.objects.select_related("unit", "acknowledged_by").order_by(
+                    "acknowledged_at"
+                ),
+            )
+        )
+        .order_by("created_at")
+    )
+    completion_requests = list(
+        CompletionRequest.objects.filter(assignment__in=visible)
+        .select_related("requested_by", "decided_by", "assignment__unit")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("requested_at")
+    )
+    extension_requests = list(
+        ExtensionRequest.objects.filter(assignment__in=visible)
+        .select_related("requested_by", "decided_by", "assignment__unit")
+        .order_by("requested_at")
+    )
+    comments = list(Comment.objects.filter(task=task).select_related("author", "author__unit").order_by("created_at"))
+    assignment_ids = [str(a.pk) for a in assignments]
+    escalation_ids = [str(e.pk) for e in escalations]
+    audit_events = list(
+        AuditEvent.objects.filter(verb__in=TIMELINE_AUDIT_VERBS)
+        .filter(
+            Q(content_type__app_label="plans", content_type__model="task", object_id=str(task.pk))
+            | Q(content_type__app_label="plans", content_type__model="assignment", object_id__in=assignment_ids)
+            | Q(content_type__app_label="plans", content_type__model="escalation", object_id__in=escalation_ids)
+        )
+        .select_related("actor", "actor__unit")
+        .order_by("at", "id")
+    )
+    timeline = _timeline(
+        task=task,
+        assignments=assignments,
+        reports=reports,
+        reminders=reminders,
+        escalations=escalations,
+        instructions=instructions,
+        completion_requests=completion_requests,
+        extension_requests=extension_requests,
+        comments=comments,
+        audit_events=audit_events,
+    )
+    lead = next(
+        (a for a in assignments if a.role == AssignmentRole.LEAD and a.status != AssignmentStatus.DECLINED), None
+    )
+    light = lead.light if lead is not None else (assignments[0].light if assignments else Light.GREY)
+    return TaskPage(
+        task=task,
+        assignments=assignments,
+        all_units=all_units,
+        subtasks=subtasks,
+        reports=reports,
+        reminders=reminders,
+        escalations=escalations,
+        instructions=instructions,
+        completion_requests=completion_requests,
+        extension_requests=extension_requests,
+        comments=comments,
+        timeline=timeline,
+        light=light,
+    )
+
+
+def _timeline(
+    *,
+    task,
+    assignments,
+    reports,
+    reminders,
+    escalations,
+    instructions,
+    completion_requests,
+    extension_requests,
+    comments,
+    audit_events,
+) -> list[TimelineEntry]:
+    units = {a.pk: a.unit for a in assignments}
+    entries: list[TimelineEntry] = []
+    for assignment in assignments:
+        entries.append(
+            TimelineEntry(
+                at=max(assignment.created_at, task.plan.published_at or assignment.created_at),
+                kind="assigned",
+                label="交办",
+                actor=None,
+                unit=assignment.unit,
+                title=f"交办给{assignment.unit.name}（{assignment.get_role_display()}）",
+            )
+        )
+    entries += [_report_entry(report, task) for report in reports]
+    for reminder in reminders:
+        entries.append(
+            TimelineEntry(
+                at=reminder.created_at,
+                kind="reminder",
+                label="催办",
+                actor=reminder.created_by,
+                unit=reminder.assignment.unit,
+                title=f"{reminder.get_kind_display()}：{reminder.assignment.unit.name}",
+                body=reminder.message,
+            )
+        )
+    for escalation in escalations:
+        due = f"，请于{_date_text(escalation.response_due)}前反馈" if escalation.response_due else ""
+        entries.append(
+            TimelineEntry(
+                at=escalation.created_at,
+                kind="escalation",
+                label="督办",
+                actor=escalation.created_by,
+                unit=escalation.assignment.unit,
+                title=f"{escalation.get_level_display()}：{escalation.assignment.unit.name}{due}",
+                body=escalation.reason,
+            )
+        )
+        for response in escalation.responses.all():
+            entries.append(
+                TimelineEntry(
+                    at=response.created_at,
+                    kind="response",
+                    label="督办反馈",
+                    actor=response.author,
+                    unit=escalation.assignment.unit,
+                    title=f"{escalation.assignment.unit.name}反馈督办",
+                    body=response.text,
+                )
+            )
+    for instruction in instructions:
+        entries.append(
+            TimelineEntry(
+                at=instruction.created_at,
+                kind="instruction",
+                label="领导批示",
+                actor=instruction.author,
+                title=f"{instruction.author}批示",
+                body=instruction.text,
+            )
+        )
+        for acknowledgement in instruction.acknowledgements.all():
+            entries.append(
+                TimelineEntry(
+                    at=acknowledgement.acknowledged_at,
+                    kind="acknowledged",
+                    label="批示确认",
+                    actor=acknowledgement.acknowledged_by,
+                    unit=acknowledgement.unit,
+                    title=f"{acknowledgement.unit.name}已阅知批示",
+                )
+            )
+    for request in completion_requests:
+        entries.append(
+            TimelineEntry(
+                at=request.requested_at,
+                kind="completion",
+                label="申请办结",
+                actor=request.requested_by,
+                unit=request.assignment.unit,
+                title=f"{request.assignment.unit.name}申请办结",
+                body=request.summary,
+                attachments=list(request.attachments.all()),
+            )
+        )
+        if request.decided_at:
+            approved = request.decision == "approved"
+            entries.append(
+                TimelineEntry(
+                    at=request.decided_at,
+                    kind="approved" if approved else "returned",
+                    label="办结审核",
+                    actor=request.decided_by,
+                    unit=request.assignment.unit,
+                    title="同意办结" if approved else "退回办结申请",
+                    body=request.decision_reason,
+                )
+            )
+    for request in extension_requests:
+        entries.append(
+            TimelineEntry(
+                at=request.requested_at,
+                kind="extension",
+                label="申请延期",
+                actor=request.requested_by,
+                unit=request.assignment.unit,
+                title=(
+                    f"申请将时限由{_date_text(request.current_due) if request.current_due else '无固定时限'}"
+                    f"延至{_date_text(request.requested_due)}"
+                ),
+                body=request.reason,
+            )
+        )
+        if request.decided_at:
+            granted = request.decision == "granted"
+            entries.append(
+                TimelineEntry(
+                    at=request.decided_at,
+                    kind="approved" if granted else "returned",
+                    label="延期审核",
+                    actor=request.decided_by,
+                    unit=request.assignment.unit,
+                    title=f"同意延期至{_date_text(request.granted_due)}" if granted else "不同意延期",
+                    body=request.decision_reason,
+                )
+            )
+    for comment in comments:
+        entries.append(
+            TimelineEntry(
+                at=comment.created_at,
+                kind="comment",
+                label="留言",
+                actor=comment.author,
+                unit=comment.author.unit,
+                body=comment.text,
+            )
+        )
+    for event in audit_events:
+        unit = (
+            units.get(int(event.object_id)) if event.content_type_id and event.verb.startswith("assignment") else None
+        )
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                kind="event",
+                label=TIMELINE_AUDIT_VERBS[event.verb],
+                actor=event.actor,
+                unit=unit,
+                body=event.note or (event.changes.get("decline_reason") or [None, ""])[1] or "",
+                changes=event.changes if event.verb == "task.update" else {},
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def task_record_ids(task: Task) -> dict[str, list[int]]:
+    """Return the ids of every record under a task, by model name, for its audit page."""
+    assignments = list(Assignment.objects.filter(Q(task=task) | Q(task__parent=task)).values_list("pk", flat=True))
+    subtasks = list(Task.objects.filter(parent=task).values_list("pk", flat=True))
+    reports = list(ProgressReport.objects.filter(assignment_id__in=assignments).values_list("pk", flat=True))
+    completion = list(CompletionRequest.objects.filter(assignment_id__in=assignments).values_list("pk", flat=True))
+    escalations = list(Escalation.objects.filter(assignment_id__in=assignments).values_list("pk", flat=True))
+    instructions = list(Instruction.objects.filter(task=task).values_list("pk", flat=True))
+    return {
+        "task": subtasks,
+        "assignment": assignments,
+        "progressreport": reports,
+        "reportapproval": list(ReportApproval.objects.filter(report_id__in=reports).values_list("pk", flat=True)),
+        "attachment": list(
+            Attachment.objects.filter(Q(report_id__in=reports) | Q(completion_request_id__in=completion)).values_list(
+                "pk", flat=True
+            )
+        ),
+        "reminder": list(Reminder.objects.filter(assignment_id__in=assignments).values_list("pk", flat=True)),
+        "escalation": escalations,
+        "escalationresponse": list(
+            EscalationResponse.objects.filter(escalation_id__in=escalations).values_list("pk", flat=True)
+        ),
+        "instruction": instructions,
+        "instructionacknowledgement": list(
+            InstructionAcknowledgement.objects.filter(instruction_id__in=instructions).values_list("pk", flat=True)
+        ),
+        "completionrequest": completion,
+        "extensionrequest": list(
+            ExtensionRequest.objects.filter(assignment_id__in=assignments).values_list("pk", flat=True)
+        ),
+        "comment": list(Comment.objects.filter(task=task).values_list("pk", flat=True)),
+    }

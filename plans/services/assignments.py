@@ -1,0 +1,148 @@
+"""Write assignments (承办): receipt (签收), declining (退回), reassignment (改派) and reopening."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, Unit, User
+from audit.services import audit_created, audit_updated, model_snapshot
+from core import clock
+from plans.models import Assignment, AssignmentStatus, PlanStatus
+from plans.policies import require_act_for, require_manage_plans
+from plans.services.errors import WorkflowError
+from plans.services.notify import NotificationKind, notify_roles, notify_units, task_url
+
+
+def lock_assignment(assignment: Assignment) -> Assignment:
+    """Return the assignment re-read under a row lock, with its task, plan and unit."""
+    return Assignment.objects.select_for_update().select_related("task__plan", "unit").get(pk=assignment.pk)
+
+
+def handed_out_at(assignment: Assignment) -> datetime.datetime:
+    """Return when the unit received the assignment: its creation or the plan's publication, whichever is later."""
+    published = assignment.task.plan.published_at
+    return max(assignment.created_at, published) if published else assignment.created_at
+
+
+def decline_deadline(assignment: Assignment) -> datetime.date:
+    """Return the last day on which the unit may still decline the assignment."""
+    received = timezone.localdate(handed_out_at(assignment))
+    return received + datetime.timedelta(days=settings.ASSIGNMENT_DECLINE_DAYS)
+
+
+def _require_live(assignment: Assignment) -> None:
+    if assignment.task.plan.status != PlanStatus.PUBLISHED:
+        raise WorkflowError("计划尚未发布或已归档，不能办理。")
+
+
+@transaction.atomic
+def assignment_acknowledge(*, actor: User, assignment: Assignment) -> Assignment:
+    """Acknowledge a new assignment (签收) on behalf of the actor's unit."""
+    locked = lock_assignment(assignment)
+    require_act_for(actor, locked)
+    _require_live(locked)
+    if locked.status != AssignmentStatus.NEW:
+        raise WorkflowError("这项任务已签收或已退回，无需再次签收。")
+    before = model_snapshot(locked, ["status", "acknowledged_at", "acknowledged_by"])
+    locked.status = AssignmentStatus.IN_PROGRESS
+    locked.acknowledged_at = clock.now()
+    locked.acknowledged_by = actor
+    locked.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
+    audit_updated(actor=actor, instance=locked, before=before, verb="assignment.acknowledge")
+    return locked
+
+
+@transaction.atomic
+def assignment_decline(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    """Decline a new assignment with a reason (e.g. not our remit); it goes back to the admins to reassign."""
+    locked = lock_assignment(assignment)
+    require_act_for(actor, locked)
+    _require_live(locked)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请写明退回理由，例如“不属于本单位职责”。")
+    if locked.status != AssignmentStatus.NEW:
+        raise WorkflowError("只有尚未签收的任务可以退回；已签收的任务如有问题，请在任务页留言或申请延期。")
+    last_day = decline_deadline(locked)
+    if clock.today() > last_day:
+        raise WorkflowError(
+            f"退回期限已过（{last_day.year}年{last_day.month}月{last_day.day}日前可退回）。如确需调整，请联系督查室。"
+        )
+    before = model_snapshot(locked, ["status", "decline_reason", "declined_at"])
+    locked.status = AssignmentStatus.DECLINED
+    locked.decline_reason = reason
+    locked.declined_at = clock.now()
+    locked.save(update_fields=["status", "decline_reason", "declined_at", "updated_at"])
+    audit_updated(actor=actor, instance=locked, before=before, verb="assignment.decline")
+    notify_roles(
+        roles=[Role.ADMIN],
+        kind=NotificationKind.DECLINED,
+        title=f"任务被退回：{locked.unit.name} 退回了 {locked.task.path} {locked.task.headline}",
+        body=f"退回理由：{reason}\n请改派给其他单位。",
+        url=task_url(locked.task_id),
+        task_id=locked.task_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def assignment_reassign(*, actor: User, assignment: Assignment, unit: Unit) -> Assignment:
+    """Give a declined assignment to another unit (改派); the declined one stays on record, linked to the new one."""
+    require_manage_plans(actor)
+    locked = lock_assignment(assignment)
+    if locked.status != AssignmentStatus.DECLINED or locked.replaced_by_id:
+        raise WorkflowError("只有被退回且尚未改派的任务可以改派。")
+    if not unit.is_active:
+        raise WorkflowError(f"{unit.name}已停用，不能承办任务。")
+    try:
+        with transaction.atomic():
+            new = Assignment.objects.create(
+                task=locked.task, unit=unit, role=locked.role, due_on=locked.due_on, assigned_by=actor
+            )
+    except IntegrityError as exc:
+        raise WorkflowError(f"{unit.name}已经承办这项任务，请选择其他单位。") from exc
+    audit_created(actor=actor, instance=new, verb="assignment.reassign", note=f"由{locked.unit.name}退回后改派")
+    before = model_snapshot(locked, ["replaced_by"])
+    locked.replaced_by = new
+    locked.save(update_fields=["replaced_by", "updated_at"])
+    audit_updated(actor=actor, instance=locked, before=before, verb="assignment.replaced")
+    if locked.task.plan.status == PlanStatus.PUBLISHED:
+        notify_units(
+            unit_ids=[unit.pk],
+            kind=NotificationKind.ASSIGNED,
+            title=f"新交办：{locked.task.path} {locked.task.headline}",
+            body=f"此任务由{locked.unit.name}退回后改派给您单位（{new.get_role_display()}），请签收。",
+            url=task_url(locked.task_id),
+            task_id=locked.task_id,
+        )
+    return new
+
+
+@transaction.atomic
+def assignment_reopen(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    """Reopen a completed assignment (admins only); the approval stays on record."""
+    require_manage_plans(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请写明重新打开的理由。")
+    locked = lock_assignment(assignment)
+    if locked.status != AssignmentStatus.COMPLETED:
+        raise WorkflowError("只有已办结的任务可以重新打开。")
+    before = model_snapshot(locked, ["status", "completed_at"])
+    locked.status = AssignmentStatus.IN_PROGRESS
+    locked.completed_at = None
+    locked.save(update_fields=["status", "completed_at", "updated_at"])
+    audit_updated(actor=actor, instance=locked, before=before, verb="assignment.reopen", note=reason)
+    notify_units(
+        unit_ids=[locked.unit_id],
+        kind=NotificationKind.COMPLETION,
+        title=f"任务重新打开：{locked.task.path} {locked.task.headline}",
+        body=f"理由：{reason}",
+        url=task_url(locked.task_id),
+        task_id=locked.task_id,
+    )
+    return locked

@@ -1,0 +1,228 @@
+"""Write supervision by hand: reminders (催办), escalations (督办) and responses, instructions (批示), comments."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from audit.services import audit_created, audit_updated, model_snapshot
+from core import clock
+from plans.models import (
+    Assignment,
+    AssignmentStatus,
+    Comment,
+    Escalation,
+    EscalationLevel,
+    EscalationResponse,
+    Instruction,
+    InstructionAcknowledgement,
+    PlanStatus,
+    Reminder,
+    ReminderKind,
+    Task,
+)
+from plans.policies import (
+    can_see_all_units,
+    require_act_for,
+    require_instruct,
+    require_supervise,
+)
+from plans.services.errors import WorkflowError
+from plans.services.notify import (
+    NotificationKind,
+    notify_supervisors,
+    notify_task_units,
+    notify_units,
+    notify_users,
+    task_url,
+)
+
+OPEN_STATUSES = (AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS, AssignmentStatus.COMPLETION_REQUESTED)
+
+
+def _manual_key() -> str:
+    """Return a period key for a reminder or escalation made by hand: each one is its own period."""
+    return f"manual:{clock.now():%Y%m%dT%H%M%S%f}"
+
+
+@transaction.atomic
+def reminder_send(*, actor: User, assignments: Iterable[Assignment], message: str = "") -> list[Reminder]:
+    """Remind (催办) one or more assignments' units by hand; completed and declined ones are skipped."""
+    require_supervise(actor)
+    message = (message or "").strip()
+    ids = {assignment.pk for assignment in assignments}
+    targets = list(
+        Assignment.objects.select_for_update()
+        .filter(pk__in=ids, status__in=OPEN_STATUSES, task__plan__status=PlanStatus.PUBLISHED)
+        .select_related("task", "unit")
+        .order_by("pk")
+    )
+    if not targets:
+        raise WorkflowError("所选任务都已办结、已退回或尚未发布，没有需要催办的。")
+    key = _manual_key()
+    reminders = []
+    for assignment in targets:
+        reminder = Reminder.objects.create(
+            assignment=assignment,
+            kind=ReminderKind.MANUAL,
+            period_key=key,
+            message=message,
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        audit_created(actor=actor, instance=reminder, verb="reminder.send")
+        notify_units(
+            unit_ids=[assignment.unit_id],
+            kind=NotificationKind.REMINDER,
+            title=f"催办：{assignment.task.path} {assignment.task.headline}",
+            body=message or "请抓紧办理并及时报送进展。",
+            url=task_url(assignment.task_id),
+            task_id=assignment.task_id,
+        )
+        reminders.append(reminder)
+    return reminders
+
+
+@transaction.atomic
+def escalation_raise(
+    *, actor: User, assignment: Assignment, reason: str, response_due: datetime.date | None = None
+) -> Escalation:
+    """Escalate (督办) an assignment: a formal notice that requires a written response by a date."""
+    require_supervise(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请写明督办事由。")
+    locked = Assignment.objects.select_for_update().select_related("task__plan", "unit").get(pk=assignment.pk)
+    if locked.status not in OPEN_STATUSES or locked.task.plan.status != PlanStatus.PUBLISHED:
+        raise WorkflowError("这项任务已办结、已退回或尚未发布，不能督办。")
+    today = clock.today()
+    response_due = response_due or today + datetime.timedelta(days=settings.ESCALATION_RESPONSE_DAYS)
+    if response_due < today:
+        raise WorkflowError("反馈时限不能早于今天。")
+    escalation = Escalation.objects.create(
+        assignment=locked,
+        level=EscalationLevel.MANUAL,
+        period_key=_manual_key(),
+        reason=reason,
+        response_due=response_due,
+        created_by=actor,
+        created_at=clock.now(),
+    )
+    audit_created(actor=actor, instance=escalation, verb="escalation.raise")
+    notify_units(
+        unit_ids=[locked.unit_id],
+        kind=NotificationKind.ESCALATION,
+        title=f"督办单：{locked.task.path} {locked.task.headline}",
+        body=f"{reason}\n请于{response_due.year}年{response_due.month}月{response_due.day}日前书面反馈。",
+        url=task_url(locked.task_id),
+        task_id=locked.task_id,
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_respond(*, actor: User, escalation: Escalation, text: str) -> EscalationResponse:
+    """Answer an escalation in writing on behalf of the escalated unit."""
+    locked = (
+        Escalation.objects.select_for_update()
+        .select_related("assignment__task", "assignment__unit", "created_by")
+        .get(pk=escalation.pk)
+    )
+    require_act_for(actor, locked.assignment)
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("请填写反馈内容：原因、已采取的措施和完成时间。")
+    if locked.closed_at is not None:
+        raise WorkflowError("这份督办已销号，无需再反馈。")
+    response = EscalationResponse.objects.create(escalation=locked, text=text, author=actor, created_at=clock.now())
+    audit_created(actor=actor, instance=response, verb="escalation.respond")
+    task = locked.assignment.task
+    title = f"督办反馈：{locked.assignment.unit.name} 已反馈 {task.path} {task.headline}"
+    if locked.created_by is not None:
+        notify_users(
+            recipients=[locked.created_by],
+            kind=NotificationKind.ESCALATION_RESPONSE,
+            title=title,
+            body=text,
+            url=task_url(task.pk),
+            task_id=task.pk,
+        )
+    else:
+        notify_supervisors(task=task, kind=NotificationKind.ESCALATION_RESPONSE, title=title, body=text)
+    return response
+
+
+@transaction.atomic
+def escalation_close(*, actor: User, escalation: Escalation) -> Escalation:
+    """Close an answered escalation (销号)."""
+    require_supervise(actor)
+    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if locked.closed_at is not None:
+        raise WorkflowError("这份督办已经销号。")
+    if not locked.responses.exists():
+        raise WorkflowError("承办单位尚未反馈，不能销号。")
+    before = model_snapshot(locked, ["closed_at", "closed_by"])
+    locked.closed_at = clock.now()
+    locked.closed_by = actor
+    locked.save(update_fields=["closed_at", "closed_by"])
+    audit_updated(actor=actor, instance=locked, before=before, verb="escalation.close")
+    return locked
+
+
+@transaction.atomic
+def instruction_give(*, actor: User, task: Task, text: str) -> Instruction:
+    """Leave a leader's instruction (批示) on a task; every unit holding the task must acknowledge it."""
+    require_instruct(actor)
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("请填写批示内容。")
+    instruction = Instruction.objects.create(task=task, text=text, author=actor, created_at=clock.now())
+    audit_created(actor=actor, instance=instruction, verb="instruction.give")
+    notify_task_units(
+        task=task,
+        kind=NotificationKind.INSTRUCTION,
+        title=f"领导批示：{task.path} {task.headline}",
+        body=f"{actor}：{text}\n请阅知并确认。",
+    )
+    return instruction
+
+
+@transaction.atomic
+def instruction_acknowledge(*, actor: User, instruction: Instruction) -> InstructionAcknowledgement:
+    """Acknowledge a leader's instruction on behalf of the actor's unit (once per unit)."""
+    holds = Assignment.objects.filter(task_id=instruction.task_id, unit_id=actor.unit_id).first()
+    if holds is None:
+        raise WorkflowError("只有承办这项任务的单位需要确认批示。")
+    require_act_for(actor, holds)
+    if InstructionAcknowledgement.objects.filter(instruction=instruction, unit_id=actor.unit_id).exists():
+        raise WorkflowError("本单位已经确认过这条批示。")
+    acknowledgement = InstructionAcknowledgement.objects.create(
+        instruction=instruction, unit_id=actor.unit_id, acknowledged_by=actor, acknowledged_at=clock.now()
+    )
+    audit_created(actor=actor, instance=acknowledgement, verb="instruction.acknowledge")
+    return acknowledgement
+
+
+@transaction.atomic
+def comment_post(*, actor: User, task: Task, text: str) -> Comment:
+    """Post a comment on a task; the bureau's comments go to the task's units, the units' to the supervisors."""
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("留言不能为空。")
+    if len(text) > 2000:
+        raise WorkflowError("留言请控制在 2000 字以内，较长的材料请作为附件随进展报送。")
+    if not can_see_all_units(actor) and not Assignment.objects.filter(task=task, unit_id=actor.unit_id).exists():
+        raise WorkflowError("只有承办这项任务的单位和局机关人员可以留言。")
+    comment = Comment.objects.create(task=task, text=text, author=actor, created_at=clock.now())
+    audit_created(actor=actor, instance=comment, verb="comment.post")
+    title = f"新留言：{task.path} {task.headline}"
+    body = f"{actor}：{text[:200]}"
+    if can_see_all_units(actor):
+        notify_task_units(task=task, kind=NotificationKind.COMMENT, title=title, body=body)
+    else:
+        notify_supervisors(task=task, kind=NotificationKind.COMMENT, title=title, body=body)
+    return comment

@@ -1,0 +1,62 @@
+"""Template helpers for lights, days left and Chinese dates with weekdays."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from core import clock
+from plans.lights import LIGHT_ICONS, Light
+
+register = template.Library()
+WEEKDAYS = "一二三四五六日"
+
+
+@register.simple_tag
+def light_badge(light: str, reason: str = "") -> str:
+    """Render a status light as colour, shape and word (and the reason, when given)."""
+    try:
+        label = Light(light).label
+    except ValueError:
+        return ""
+    return format_html(
+        '<span class="light {}"><span class="light-icon" aria-hidden="true">{}</span>{}{}</span>',
+        light,
+        LIGHT_ICONS.get(light, ""),
+        label,
+        format_html('<span class="light-reason">{}</span>', reason) if reason else "",
+    )
+
+
+@register.filter
+def days_left(day: datetime.date | None, today: datetime.date | None = None) -> str:
+    """Return 剩余3天 / 今天到期 / 逾期5天 for a deadline, or an empty string when there is none."""
+    if not day:
+        return ""
+    today = today or clock.today()
+    days = (day - today).days
+    if days > 0:
+        return _("剩余%(days)s天") % {"days": days}
+    if days == 0:
+        return _("今天到期")
+    return _("逾期%(days)s天") % {"days": -days}
+
+
+@register.filter
+def weekday(day: datetime.date | None) -> str:
+    """Return （周三） for a date, to go beside deadlines that are near."""
+    if not day:
+        return ""
+    return _("（周%(day)s）") % {"day": WEEKDAYS[day.weekday()]}
+
+
+@register.filter
+def is_near(day: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """Return whether a deadline is within the next two weeks (show its weekday)."""
+    if not day:
+        return False
+    today = today or clock.today()
+    return 0 <= (day - today).days <= 14
