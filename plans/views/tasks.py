@@ -180,9 +180,9 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a task's wording, deadline or cycle (admins); once published, its units are told."""
+    task = task_for(request.user, pk)
     if not can_manage_plans(request.user):
         raise PermissionDenied("只有系统管理员可以修改任务。")
-    task = task_for(request.user, pk)
     form = TaskEditForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         changes = {field: form.cleaned_data[field] for field in TASK_EDITABLE_FIELDS if field in form.changed_data}
@@ -290,9 +290,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show every recorded change to a task and the records under it (admins)."""
+    task = task_for(request.user, pk)
     if not can_read_audit(request.user):
         raise PermissionDenied("只有系统管理员可以查看操作记录。")
-    task = task_for(request.user, pk)
     events = list(audit_for_task(task, related=task_record_ids(task))[:1000])
     return render(request, "plans/task_audit.html", {"task": task, "events": events})
 
