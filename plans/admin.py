@@ -4,9 +4,11 @@ from audit.admin_mixins import AuditedModelAdmin, ReadOnlyAdminMixin
 from plans.models import (
     Assignment,
     Attachment,
+    Comment,
     CompletionRequest,
     Escalation,
     EscalationResponse,
+    ExtensionRequest,
     Instruction,
     InstructionAcknowledgement,
     Milestone,
@@ -14,6 +16,7 @@ from plans.models import (
     PlanImport,
     ProgressReport,
     Reminder,
+    ReportApproval,
     Section,
     Task,
 )
@@ -149,6 +152,36 @@ class CompletionRequestAdmin(HistoryAdmin):
     list_filter = ("decision", "assignment__task__plan")
     search_fields = ("summary", "decision_reason", "assignment__unit__name", "assignment__task__headline")
     list_select_related = ("assignment__task", "assignment__unit", "requested_by", "decided_by")
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(HistoryAdmin):
+    list_display = (
+        "assignment",
+        "current_due",
+        "requested_due",
+        "decision",
+        "granted_due",
+        "requested_at",
+        "decided_at",
+    )
+    list_filter = ("decision", "assignment__task__plan")
+    search_fields = ("reason", "decision_reason", "assignment__unit__name", "assignment__task__headline")
+    list_select_related = ("assignment__task", "assignment__unit", "requested_by", "decided_by")
+
+
+@admin.register(ReportApproval)
+class ReportApprovalAdmin(HistoryAdmin):
+    list_display = ("report", "approved", "reviewer", "created_at")
+    list_filter = ("approved",)
+    list_select_related = ("report", "reviewer")
+
+
+@admin.register(Comment)
+class CommentAdmin(HistoryAdmin):
+    list_display = ("task", "author", "created_at", "__str__")
+    search_fields = ("text", "task__headline", "author__full_name")
+    list_select_related = ("task", "author")
 
 
 @admin.register(PlanImport)
