@@ -80,6 +80,16 @@ class TaskPage:
     timeline: list[TimelineEntry]
     light: str
 
+    @property
+    def lead_units(self) -> list:
+        """Return the units leading the task (not a declined one)."""
+        return [a.unit for a in self.all_units if a.role == AssignmentRole.LEAD]
+
+    @property
+    def co_units(self) -> list:
+        """Return the co-units of the task (not declined ones)."""
+        return [a.unit for a in self.all_units if a.role == AssignmentRole.CO]
+
     def mine(self, user: User) -> Assignment | None:
         """Return the user's unit's assignment on this task, if any."""
         return next((a for a in self.assignments if a.unit_id == user.unit_id), None)
@@ -140,9 +150,9 @@ def task_page(*, user: User, task: Task, today: datetime.date) -> TaskPage:
     bureau = can_see_all_units(user)
     visible = assignments_visible_to(user).filter(task=task)
     assignments = list(
-        annotate_lights(visible.select_related("unit", "acknowledged_by", "replaced_by__unit"), today=today).order_by(
-            "role", "unit__sort_order"
-        )
+        annotate_lights(
+            visible.select_related("unit", "acknowledged_by", "assigned_by", "replaced_by__unit"), today=today
+        ).order_by("role", "unit__sort_order")
     )
     for assignment in assignments:
         assignment.light_text = light_reason(assignment, today=today)
@@ -272,15 +282,24 @@ def _timeline(
 ) -> list[TimelineEntry]:
     units = {a.pk: a.unit for a in assignments}
     entries: list[TimelineEntry] = []
-    for assignment in assignments:
+    handed_out: dict[datetime.datetime, list] = {}
+    for assignment in assignments:  # one entry per hand-out moment, however many units it went to
+        moment = max(assignment.created_at, task.plan.published_at or assignment.created_at)
+        handed_out.setdefault(moment, []).append(assignment)
+    for moment, group in handed_out.items():
+        leads = "、".join(a.unit.name for a in group if a.role == AssignmentRole.LEAD)
+        cos = [a.unit.display_name for a in group if a.role == AssignmentRole.CO]
+        parts = [f"牵头：{leads}"] if leads else []
+        if cos:
+            shown = "、".join(cos[:8]) + (f"等 {len(cos)} 个单位" if len(cos) > 8 else "")
+            parts.append(f"配合：{shown}")
         entries.append(
             TimelineEntry(
-                at=max(assignment.created_at, task.plan.published_at or assignment.created_at),
+                at=moment,
                 kind="assigned",
                 label="交办",
-                actor=None,
-                unit=assignment.unit,
-                title=f"交办给{assignment.unit.name}（{assignment.get_role_display()}）",
+                actor=group[0].assigned_by,
+                title="；".join(parts),
             )
         )
     entries += [_report_entry(report, task) for report in reports]
