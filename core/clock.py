@@ -10,11 +10,12 @@ from contextvars import ContextVar
 from django.utils import timezone
 
 _frozen: ContextVar[datetime.datetime | None] = ContextVar("frozen_now", default=None)
+_for_all_threads: datetime.datetime | None = None
 
 
 def now() -> datetime.datetime:
-    """Return the current aware datetime, or the one set by `frozen_at`."""
-    return _frozen.get() or timezone.now()
+    """Return the current aware datetime, or the one set by `frozen_at` or `set_for_all_threads`."""
+    return _frozen.get() or _for_all_threads or timezone.now()
 
 
 def today() -> datetime.date:
@@ -32,3 +33,15 @@ def frozen_at(moment: datetime.datetime) -> Iterator[datetime.datetime]:
         yield moment
     finally:
         _frozen.reset(token)
+
+
+def set_for_all_threads(moment: datetime.datetime | None) -> None:
+    """Make `now()` return `moment` in every thread until reset with None (browser tests drive a live server).
+
+    Only Django's own clock (sessions, caches) keeps real time, so logins do not expire as the
+    site's days go by.
+    """
+    global _for_all_threads
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    _for_all_threads = moment

@@ -184,7 +184,7 @@ def light_reason(assignment, *, today: datetime.date) -> str:
     light = assignment.light
     due = assignment.effective_due
     if light == Light.DONE:
-        return str(_("已办结"))
+        return ""  # the light's own word says it
     if getattr(assignment, "escalated_unanswered", False):
         return str(_("督办待反馈"))
     if due is not None and assignment.status in HOLDING:

@@ -45,7 +45,13 @@ from plans.selectors.task_page import task_for, task_page, task_record_ids
 from plans.selectors.workbench import assignment_for_report
 from plans.services.errors import WorkflowError
 from plans.services.plans import TASK_EDITABLE_FIELDS, task_update
-from plans.services.reports import default_report_period, latest_report, report_submit, reportable_periods
+from plans.services.reports import (
+    assignment_period,
+    default_report_period,
+    latest_report,
+    report_submit,
+    reportable_periods,
+)
 from plans.services.subtasks import subtask_split
 
 
@@ -78,8 +84,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not r.superseded_by_id_cached
             and r.assignment_id == mine.pk
         ]
+    reported_keys = {r.period_key for r in page.reports if mine is not None and r.assignment_id == mine.pk}
+    can_repeat_report = (
+        mine is not None
+        and bool(reported_keys)
+        and mine.status in ("new", "in_progress", "completion_requested")
+        and assignment_period(mine, today).key not in reported_keys
+    )
     context = {
         "page": page,
+        "can_repeat_report": can_repeat_report,
         "task": page.task,
         "mine": mine,
         "today": today,

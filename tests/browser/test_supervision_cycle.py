@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 from audit.models import AuditEvent
 from core import clock
 from plans.models import (
+    Assignment,
     AssignmentRole,
     AssignmentStatus,
     Attachment,
@@ -29,10 +30,16 @@ from plans.models import (
     CompletionRequest,
     Escalation,
     EscalationResponse,
+    Plan,
     PlanStatus,
     ProgressReport,
     Reminder,
+    Task,
 )
+from plans.services.assignments import assignment_acknowledge
+from plans.services.plans import plan_publish
+from plans.services.reports import report_submit
+from plans.services.requests import completion_decide, completion_request_submit
 from tests.browser.conftest import SCREENSHOT_DIR, VIEWPORTS
 from tests.factories import TEST_PASSWORD, AssignmentFactory, PlanFactory, TaskFactory
 
@@ -42,32 +49,21 @@ SCHOOL = "厦门市湖里区实验小学"
 TASK = "5 推进课后服务全覆盖"
 
 
-class SharedClock:
-    """Stand in for the ContextVar behind core.clock, so the live server's thread sees the test's moment.
-
-    `clock.frozen_at` sets a ContextVar, which the live server's thread never sees. Patching
-    `core.clock.now` would miss every `default=clock.now` model field (they hold the original
-    function), and patching `django.utils.timezone.now` would expire the browsers' sessions as the
-    weeks go by. `core.clock.now` reads `_frozen.get()` on every call, so this object serves both.
-    """
-
-    def __init__(self) -> None:
-        self.moment: datetime.datetime | None = None
-
-    def get(self) -> datetime.datetime | None:
-        return self.moment
+class SiteClock:
+    """The site's time as the live server's thread sees it (`core.clock.set_for_all_threads`)."""
 
     def move_to(self, *parts: int) -> None:
         """Set the site's time to a moment in Asia/Shanghai: move_to(2020, 8, 20, 9, 30)."""
-        self.moment = timezone.make_aware(datetime.datetime(*parts))
+        clock.set_for_all_threads(datetime.datetime(*parts))
 
 
 @pytest.fixture
-def site_clock(monkeypatch) -> SharedClock:
-    """Return the site's clock, set by the test and read by the live server."""
-    shared = SharedClock()
-    monkeypatch.setattr(clock, "_frozen", shared)
-    return shared
+def site_clock():
+    """Return the site's clock, set by the test and read by the live server; real time again afterwards."""
+    try:
+        yield SiteClock()
+    finally:
+        clock.set_for_all_threads(None)
 
 
 @pytest.fixture
@@ -111,6 +107,7 @@ def assert_no_horizontal_overflow(page: Page) -> None:
 
 
 def expect_success(page: Page, text: str) -> None:
+    """The page shows exactly one message, a success saying the text."""
     expect(page.locator(".messages li")).to_have_count(1)
     expect(page.locator(".messages li.success")).to_have_text(text)
 
@@ -131,18 +128,30 @@ def small_png(path: Path) -> Path:
 
 
 def workbench_card(page: Page):
+    """Return the task's card on the unit's workbench (我的任务)."""
     return page.locator("li.task-card").filter(has_text=TASK)
+
+
+def at(*parts: int) -> datetime.datetime:
+    """Return an aware moment in the site's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime(*parts))
+
+
+def draft_plan_led_by(bureau) -> tuple[Plan, Task, Assignment, Assignment]:
+    """Make a draft plan (before July 2020) whose task the school leads and the other school helps with."""
+    plan = PlanFactory(title="湖里区教育局2020年工作要点", status=PlanStatus.DRAFT, published_at=None)
+    task = TaskFactory(plan=plan, number="5", path="5", headline="推进课后服务全覆盖")
+    made = at(2020, 7, 1, 16, 0)
+    lead = AssignmentFactory(task=task, unit=bureau["school"], role=AssignmentRole.LEAD, created_at=made)
+    co = AssignmentFactory(task=task, unit=bureau["other_school"], role=AssignmentRole.CO, created_at=made)
+    return plan, task, lead, co
 
 
 def test_school_and_supervisor_take_a_task_from_publication_to_completion(
     transactional_db, live_server, open_page, site_clock, people, bureau, tmp_path
 ):
     # 立项: a draft plan made before July; the school leads the task, another school helps.
-    plan = PlanFactory(title="湖里区教育局2020年工作要点", status=PlanStatus.DRAFT, published_at=None)
-    task = TaskFactory(plan=plan, number="5", path="5", headline="推进课后服务全覆盖")
-    made = timezone.make_aware(datetime.datetime(2020, 7, 1, 16, 0))
-    lead = AssignmentFactory(task=task, unit=bureau["school"], role=AssignmentRole.LEAD, created_at=made)
-    co = AssignmentFactory(task=task, unit=bureau["other_school"], role=AssignmentRole.CO, created_at=made)
+    plan, task, lead, co = draft_plan_led_by(bureau)
 
     # 交办: the admin publishes the plan from its page.
     site_clock.move_to(2020, 7, 2, 9, 0)
@@ -156,7 +165,7 @@ def test_school_and_supervisor_take_a_task_from_publication_to_completion(
     expect(admin.locator("main p.muted").first).to_contain_text("已发布")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED
-    assert plan.published_at == timezone.make_aware(datetime.datetime(2020, 7, 2, 9, 0))
+    assert plan.published_at == at(2020, 7, 2, 9, 0)
 
     # The school's staff member opens 我的任务 on a phone and acknowledges (签收) the task.
     site_clock.move_to(2020, 7, 3, 8, 30)
@@ -236,10 +245,12 @@ def test_school_and_supervisor_take_a_task_from_publication_to_completion(
     expect(notice).to_contain_text("课后服务覆盖率连续两期没有进展，请书面说明原因和措施。")
     expect(notice).to_contain_text("请于2020年9月24日前书面反馈 · 剩余2天")
     expect(card.locator(".light")).to_have_text("■红灯督办待反馈")
+    assert_no_horizontal_overflow(school)
+    screenshot(school, "cycle-escalation-notice")
     notice.get_by_role("link", name="去反馈").click()
     escalation = Escalation.objects.get()
     answer = school.locator(f"#escalation-{escalation.pk}")
-    expect(answer.get_by_role("heading")).to_have_text("人工督办")
+    expect(answer.get_by_role("heading")).to_have_text("督办单")
     expect(answer).to_contain_text("请于2020年9月24日前书面反馈")
     answer.get_by_label("书面反馈").fill("9月已开课后服务的班级占92%，余下3个班级10月8日开班。")
     assert_no_horizontal_overflow(school)
@@ -284,7 +295,8 @@ def test_school_and_supervisor_take_a_task_from_publication_to_completion(
     review.get_by_role("button", name="同意办结").click()
     expect_success(supervisor, "已同意办结。")
     expect(supervisor.locator(".card[id^=completion-]")).to_have_count(0)
-    expect(supervisor.locator("h1 + p .light")).to_have_text("✓已办结已办结")
+    expect(supervisor.locator("h1 + p .light")).to_have_class("light done")
+    expect(supervisor.locator("h1 + p .light")).to_have_text(re.compile("^✓已办结"))
     expect(lead_row).to_contain_text("已办结")
     expect(lead_row.locator("input[type=checkbox]")).to_have_count(0)
 
@@ -292,7 +304,6 @@ def test_school_and_supervisor_take_a_task_from_publication_to_completion(
     entries = supervisor.locator("ol.timeline > li")
     expect(entries.locator(".kind")).to_have_text(
         [
-            "交办",
             "交办",
             "签收",
             "进展填报",
@@ -306,31 +317,33 @@ def test_school_and_supervisor_take_a_task_from_publication_to_completion(
             "办结审核",
         ]
     )
-    expect(entries.nth(0).locator(".when")).to_have_text(f"2020年7月2日 09:00 · {SCHOOL}")
-    expect(entries.nth(2)).to_contain_text("2020年7月3日 08:30")
-    expect(entries.nth(3)).to_contain_text("2020年8月：推进中，完成 40%")
-    expect(entries.nth(3).get_by_role("link", name="📎 课后服务排班表.png")).to_be_visible()
-    expect(entries.nth(4)).to_contain_text("2020年9月：推进中，完成 40%")
-    expect(entries.nth(4).locator(".tag")).to_have_text(["较上期无变化"])
-    expect(entries.nth(5)).to_contain_text(f"人工催办：{SCHOOL}")
-    expect(entries.nth(6)).to_contain_text(f"人工督办：{SCHOOL}，请于2020年9月24日前反馈")
-    expect(entries.nth(7)).to_contain_text(f"{SCHOOL}反馈督办")
-    expect(entries.nth(9)).to_contain_text("退回办结申请")
-    expect(entries.nth(9)).to_contain_text("2020年9月23日 15:00")
-    expect(entries.nth(11)).to_contain_text("同意办结")
-    expect(entries.nth(11)).to_contain_text("2020年9月25日 11:00")
+    expect(entries.nth(0)).to_contain_text(f"2020年7月2日 09:00 · {people['admin'].full_name}")
+    expect(entries.nth(0)).to_contain_text(f"交办牵头：{SCHOOL}；配合：厦门市湖里区金山小学")
+    expect(entries.nth(1).locator(".when")).to_have_text(
+        f"2020年7月3日 08:30 · {people['unit_staff'].full_name} · {SCHOOL}"
+    )
+    expect(entries.nth(2)).to_contain_text("2020年8月：推进中，完成 40%")
+    expect(entries.nth(2).get_by_role("link", name="课后服务排班表.png")).to_be_visible()
+    expect(entries.nth(3)).to_contain_text("2020年9月：推进中，完成 40%")
+    expect(entries.nth(3).locator(".tag")).to_have_text(["较上期无变化"])
+    expect(entries.nth(4)).to_contain_text(f"人工催办：{SCHOOL}")
+    expect(entries.nth(4)).to_contain_text("请于9月底前报送课后服务覆盖率数据。")
+    expect(entries.nth(5)).to_contain_text(f"人工督办：{SCHOOL}，请于2020年9月24日前反馈")
+    expect(entries.nth(6)).to_contain_text(f"{SCHOOL}反馈督办")
+    expect(entries.nth(8)).to_contain_text("2020年9月23日 15:00")
+    expect(entries.nth(8)).to_contain_text("退回办结申请")
+    expect(entries.nth(10)).to_contain_text("2020年9月25日 11:00")
+    expect(entries.nth(10)).to_contain_text("同意办结")
     screenshot(supervisor, "cycle-timeline")
 
     # The school's workbench files the task under 已办结.
     school.goto("/")
     expect(school.locator(".notice.red")).to_have_count(0)
     expect(school.locator("details.action summary")).to_have_text("已办结 1 项")
-    expect(card.locator(".light")).to_have_text("✓已办结已办结")
+    expect(card.locator(".light")).to_have_class("light done")
+    expect(card).to_contain_text("进度 100%")
 
     # What the database keeps: every step, with the moment it happened.
-    def at(*parts: int) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime(*parts))
-
     reports = list(ProgressReport.objects.order_by("created_at"))
     assert [(r.period_key, r.is_no_change, r.percent, r.created_at) for r in reports] == [
         ("2020-08", False, 40, at(2020, 8, 20, 10, 0)),
@@ -386,3 +399,50 @@ def test_school_and_supervisor_take_a_task_from_publication_to_completion(
     assert co.status == AssignmentStatus.NEW
     assert not co.reminders.exists()
     assert not co.escalations.exists()
+
+
+def test_task_page_offers_no_change_only_when_last_periods_report_can_be_repeated(
+    transactional_db, live_server, open_page, site_clock, people, bureau
+):
+    plan, task, lead, _ = draft_plan_led_by(bureau)
+    site_clock.move_to(2020, 7, 2, 9, 0)
+    plan_publish(actor=people["admin"], plan=plan)
+    assignment_acknowledge(actor=people["unit_staff"], assignment=lead)
+    school = open_page("phone")
+    login(school, "t_staff")
+    actions = school.locator("#actions")
+    repeat = actions.get_by_role("button", name="较上期无变化")
+
+    # Nothing reported yet: there is nothing to repeat.
+    school.goto(f"/plans/tasks/{task.pk}/")
+    expect(actions.get_by_role("link", name="填报进展")).to_be_visible()
+    expect(repeat).to_have_count(0)
+
+    # August reported in August: the current period is done already.
+    site_clock.move_to(2020, 8, 20, 10, 0)
+    report_submit(actor=people["unit_staff"], assignment=lead, text="已制定方案。", percent=40, status="in_progress")
+    school.goto(f"/plans/tasks/{task.pk}/")
+    expect(repeat).to_have_count(0)
+
+    # In September the August report can be repeated.
+    site_clock.move_to(2020, 9, 20, 9, 0)
+    school.goto(f"/plans/tasks/{task.pk}/")
+    expect(repeat).to_be_visible()
+
+
+def test_completed_assignments_light_names_its_state_once(
+    transactional_db, live_server, open_page, site_clock, people, bureau
+):
+    plan, task, lead, _ = draft_plan_led_by(bureau)
+    site_clock.move_to(2020, 7, 2, 9, 0)
+    plan_publish(actor=people["admin"], plan=plan)
+    site_clock.move_to(2020, 9, 24, 9, 0)
+    request = completion_request_submit(actor=people["unit_staff"], assignment=lead, summary="全校课后服务已开设。")
+    site_clock.move_to(2020, 9, 25, 11, 0)
+    completion_decide(actor=people["supervisor"], request=request, approve=True)
+    school = open_page("phone")
+    login(school, "t_staff")
+
+    school.goto(f"/plans/tasks/{task.pk}/")
+    expect(school.locator("h1 + p .light")).to_have_class("light done")
+    expect(school.locator("h1 + p .light")).not_to_have_text(re.compile("已办结.*已办结"))
