@@ -99,6 +99,11 @@ def require_act_for(user: User, assignment) -> None:
     _require(can_act_for(user, assignment), "只有承办单位的人员可以办理这项任务。")
 
 
+def require_split(user: User, task, lead_unit_id: int | None) -> None:
+    """Raise PermissionDenied unless the user may split the task."""
+    _require(can_split(user, task, lead_unit_id), "只有牵头单位和系统管理员可以分解任务。")
+
+
 def require_approve_reports(user: User, assignment) -> None:
     """Raise PermissionDenied unless the user manages the assignment's unit."""
     _require(can_approve_reports(user, assignment), "只有本单位负责人可以审核填报。")

@@ -104,11 +104,15 @@ def current_report(assignment: Assignment, period_key: str) -> ProgressReport | 
     )
 
 
-def latest_report(assignment: Assignment, *, visible_only: bool = False) -> ProgressReport | None:
+def latest_report(
+    assignment: Assignment, *, visible_only: bool = False, exclude_returned: bool = False
+) -> ProgressReport | None:
     """Return the newest report of the newest period (the one a new report starts from)."""
     queryset = ProgressReport.objects.filter(assignment=assignment, superseded_by__isnull=True)
     if visible_only:
         queryset = queryset.filter(visible_report_q())
+    if exclude_returned:
+        queryset = queryset.exclude(approval__approved=False)
     return queryset.order_by("-period_start", "-created_at", "-id").first()
 
 
@@ -124,6 +128,18 @@ def _refresh_progress(*, actor: User, assignment: Assignment) -> None:
         assignment.acknowledged_by = actor
     assignment.save(update_fields=["status", "percent", "acknowledged_at", "acknowledged_by", "updated_at"])
     audit_updated(actor=actor, instance=assignment, before=before, verb="assignment.progress")
+
+
+def _acknowledge_by_reporting(*, actor: User, assignment: Assignment) -> None:
+    """Record that a unit which reports on a new assignment has received it (签收), percent untouched."""
+    if assignment.status != AssignmentStatus.NEW:
+        return
+    before = model_snapshot(assignment, ["status", "acknowledged_at", "acknowledged_by"])
+    assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.acknowledged_at = clock.now()
+    assignment.acknowledged_by = actor
+    assignment.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
+    audit_updated(actor=actor, instance=assignment, before=before, verb="assignment.acknowledge")
 
 
 def _resolve_period(assignment: Assignment, period_key: str | None) -> periods.Period:
@@ -195,6 +211,7 @@ def report_submit(
         actor=actor, instance=report, verb="report.correct" if previous else "report.submit", note=period.label
     )
     if needs_approval:
+        _acknowledge_by_reporting(actor=actor, assignment=locked)
         notify_units(
             unit_ids=[locked.unit_id],
             kind=NotificationKind.REPORT_TO_APPROVE,
@@ -212,7 +229,8 @@ def report_submit(
 @transaction.atomic
 def report_no_change(*, actor: User, assignment: Assignment, period_key: str | None = None) -> ProgressReport:
     """File "no change since last period" (较上期无变化): a new dated report that repeats the last one."""
-    last = latest_report(assignment)
+    require_act_for(actor, assignment)
+    last = latest_report(assignment, exclude_returned=True)
     if last is None:
         raise WorkflowError("还没有上期报告，请先完整填写一次进展。")
     period = _resolve_period(assignment, period_key)

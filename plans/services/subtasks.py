@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import Unit, User
 from audit.services import audit_created
 from plans.models import Assignment, AssignmentRole, AssignmentStatus, PlanStatus, Task
-from plans.policies import can_split
+from plans.policies import require_split
 from plans.services.errors import WorkflowError
 from plans.services.notify import NotificationKind, notify_units, task_url
 
@@ -43,8 +43,7 @@ def subtask_split(
     cycle and, unless another is given, its deadline. The parent's progress rolls up from them.
     """
     parent = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
-    if not can_split(actor, parent, lead_unit_id(parent)):
-        raise WorkflowError("只有牵头单位和系统管理员可以分解任务。")
+    require_split(actor, parent, lead_unit_id(parent))
     if parent.parent_id is not None:
         raise WorkflowError("子任务不能再分解，请在原任务下分解。")
     if parent.plan.status == PlanStatus.ARCHIVED:

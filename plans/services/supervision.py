@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
@@ -20,6 +21,7 @@ from plans.models import (
     EscalationResponse,
     Instruction,
     InstructionAcknowledgement,
+    Plan,
     PlanStatus,
     Reminder,
     ReminderKind,
@@ -42,6 +44,11 @@ from plans.services.notify import (
 )
 
 OPEN_STATUSES = (AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS, AssignmentStatus.COMPLETION_REQUESTED)
+
+
+def _plan_published(task: Task) -> bool:
+    """Return whether the task's plan is published now (read fresh: the caller's task may be stale)."""
+    return Plan.objects.filter(pk=task.plan_id, status=PlanStatus.PUBLISHED).exists()
 
 
 def _manual_key() -> str:
@@ -180,6 +187,8 @@ def instruction_give(*, actor: User, task: Task, text: str) -> Instruction:
     text = (text or "").strip()
     if not text:
         raise WorkflowError("请填写批示内容。")
+    if not _plan_published(task):
+        raise WorkflowError("计划尚未发布或已归档，不能作出批示。")
     instruction = Instruction.objects.create(task=task, text=text, author=actor, created_at=clock.now())
     audit_created(actor=actor, instance=instruction, verb="instruction.give")
     notify_task_units(
@@ -196,7 +205,7 @@ def instruction_acknowledge(*, actor: User, instruction: Instruction) -> Instruc
     """Acknowledge a leader's instruction on behalf of the actor's unit (once per unit)."""
     holds = Assignment.objects.filter(task_id=instruction.task_id, unit_id=actor.unit_id).first()
     if holds is None:
-        raise WorkflowError("只有承办这项任务的单位需要确认批示。")
+        raise PermissionDenied("只有承办这项任务的单位需要确认批示。")
     require_act_for(actor, holds)
     if InstructionAcknowledgement.objects.filter(instruction=instruction, unit_id=actor.unit_id).exists():
         raise WorkflowError("本单位已经确认过这条批示。")
@@ -216,11 +225,13 @@ def comment_post(*, actor: User, task: Task, text: str) -> Comment:
     if len(text) > 2000:
         raise WorkflowError("留言请控制在 2000 字以内，较长的材料请作为附件随进展报送。")
     if not can_see_all_units(actor) and not Assignment.objects.filter(task=task, unit_id=actor.unit_id).exists():
-        raise WorkflowError("只有承办这项任务的单位和局机关人员可以留言。")
+        raise PermissionDenied("只有承办这项任务的单位和局机关人员可以留言。")
     comment = Comment.objects.create(task=task, text=text, author=actor, created_at=clock.now())
     audit_created(actor=actor, instance=comment, verb="comment.post")
     title = f"新留言：{task.path} {task.headline}"
     body = f"{actor}：{text[:200]}"
+    if not _plan_published(task):
+        return comment  # a draft's units cannot open the task yet; they see the comment once it is published
     if can_see_all_units(actor):
         notify_task_units(task=task, kind=NotificationKind.COMMENT, title=title, body=body)
     else:

@@ -7,12 +7,21 @@ import datetime
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import clock
 from plans.lights import LIGHT_ICONS, Light
 
 register = template.Library()
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 @register.simple_tag
@@ -50,7 +59,7 @@ def weekday(day: datetime.date | None) -> str:
     """Return （周三） for a date, to go beside deadlines that are near."""
     if not day:
         return ""
-    return _("（周%(day)s）") % {"day": WEEKDAYS[day.weekday()]}
+    return _("（%(weekday)s）") % {"weekday": WEEKDAYS[day.weekday()]}
 
 
 @register.filter

@@ -19,7 +19,6 @@ from plans.forms_workflow import (
     EscalationForm,
     ExtensionRequestForm,
     ReasonForm,
-    ReassignForm,
     ReminderForm,
     ReportForm,
     SplitForm,
@@ -119,10 +118,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "text_form": TextForm(),
     }
-    if can_manage_plans(user):
-        context["reassign_form"] = ReassignForm(
-            units=Unit.objects.filter(is_active=True).order_by("sort_order", "name")
-        )
+    if can_manage_plans(user) and any(a.status == "declined" and not a.replaced_by_id for a in page.assignments):
+        context["reassign_units"] = list(Unit.objects.filter(is_active=True).order_by("sort_order", "name"))
     return render(request, "plans/task_detail.html", context)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import pytest
 
@@ -214,5 +215,5 @@ class TestPeriodsBetween:
     def test_consecutive_periods_leave_no_gap_and_do_not_overlap(self):
         for cycle in (MONTHLY, TEN_DAY, QUARTERLY):
             found = periods.periods_between(cycle, D(2019, 12, 20), D(2021, 3, 5))
-            for earlier, later in zip(found, found[1:], strict=False):
+            for earlier, later in itertools.pairwise(found):
                 assert later.start == earlier.end + datetime.timedelta(days=1)
