@@ -40,7 +40,18 @@ from accounts.selectors import unit_name_index
 from audit.services import audit_created, audit_record, audit_updated, model_snapshot
 from core import clock
 
-UNIT_FIELDS = ("name", "short_name", "code", "kind", "stage", "ownership", "parent", "sort_order", "is_active")
+UNIT_FIELDS = (
+    "name",
+    "short_name",
+    "code",
+    "kind",
+    "stage",
+    "ownership",
+    "parent",
+    "sort_order",
+    "is_active",
+    "reports_need_approval",
+)
 USER_FIELDS = ("full_name", "unit", "role", "phone", "email", "title", "is_active")
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 

@@ -151,7 +151,8 @@ def task_page(*, user: User, task: Task, today: datetime.date) -> TaskPage:
     visible = assignments_visible_to(user).filter(task=task)
     assignments = list(
         annotate_lights(
-            visible.select_related("unit", "acknowledged_by", "assigned_by", "replaced_by__unit"), today=today
+            visible.select_related("unit", "acknowledged_by", "assigned_by", "replaced_by__unit", "task__plan"),
+            today=today,
         ).order_by("role", "unit__sort_order")
     )
     for assignment in assignments:

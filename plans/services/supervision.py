@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -53,7 +54,7 @@ def _plan_published(task: Task) -> bool:
 
 def _manual_key() -> str:
     """Return a period key for a reminder or escalation made by hand: each one is its own period."""
-    return f"manual:{clock.now():%Y%m%dT%H%M%S%f}"
+    return f"manual:{clock.now():%Y%m%dT%H%M%S}:{uuid.uuid4().hex[:12]}"
 
 
 @transaction.atomic

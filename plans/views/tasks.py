@@ -25,7 +25,7 @@ from plans.forms_workflow import (
     TaskEditForm,
     TextForm,
 )
-from plans.lights import LIGHT_ICONS, Light
+from plans.lights import LIGHT_ICONS, Light, visible_report_q
 from plans.models import Attachment, ProgressReport
 from plans.policies import (
     can_act_for,
@@ -262,6 +262,14 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("report", "completion_request"), pk=pk)
     owner = attachment.report or attachment.completion_request
     if not assignments_visible_to(request.user).filter(pk=owner.assignment_id).exists():
+        raise Http404
+    # The bureau sees a staff report only once its unit's manager has approved it; its files likewise.
+    pending = (
+        attachment.report is not None
+        and can_see_all_units(request.user)
+        and not ProgressReport.objects.filter(pk=attachment.report_id).filter(visible_report_q()).exists()
+    )
+    if pending:
         raise Http404
     try:
         handle = attachment.file.open("rb")
