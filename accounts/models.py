@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+
 
 class UnitKind(models.TextChoices):
     BUREAU = "bureau", _("局机关")
@@ -52,7 +54,7 @@ class Unit(models.Model):
         default=False,
         help_text=_("勾选后，经办人填报的进展须经本单位负责人审核通过，局里才能看到"),
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -181,7 +183,7 @@ class DirectoryImport(models.Model):
     uploaded_by = models.ForeignKey(
         User, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="directory_imports"
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now, editable=False)
     status = models.CharField(_("状态"), max_length=12, choices=DirectoryImportStatus.choices)
     summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)

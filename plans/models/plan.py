@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from plans.models.choices import PlanStatus, ReportingCycle
 
 
@@ -48,7 +49,7 @@ class Plan(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -118,7 +119,7 @@ class Task(models.Model):
         _("报送周期"), max_length=12, choices=ReportingCycle.choices, blank=True, help_text=_("留空则沿用计划的周期")
     )
     position = models.PositiveIntegerField(_("顺序"), default=0)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

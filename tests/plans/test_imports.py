@@ -9,6 +9,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+
+from core import clock
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -359,7 +361,9 @@ def test_seed_demo_imports_the_seed_documents(people):
     published = Plan.objects.get(source_name="002_c97d9de1b7c49a7b.txt")
     assert published.status == "published" and published.tasks.count() == 30
     assert Assignment.objects.filter(task__plan=published, role="lead").count() == 30
-    assert Plan.objects.filter(status="draft").count() == 4
+    assert Plan.objects.filter(status="draft").count() == 3
+    live = Plan.objects.get(source_name="004_c7b734d525e95475.txt")  # 202x in the text: this year's live plan
+    assert live.status == "published" and live.plan_year == clock.today().year
     school_tasks = Assignment.objects.filter(task__plan=published, unit__name="厦门市湖里区实验小学")
     assert school_tasks.count() >= 3
 

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from accounts.models import Role, Unit, UnitAlias, User
-from seeds.demo import DEFAULT_DEMO_PASSWORD
+from seeds.demo import DEFAULT_DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -22,6 +22,7 @@ def run_seed() -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_seed_creates_the_bureau_its_units_and_one_user_per_role():
     output = run_seed()
 
@@ -37,10 +38,14 @@ def test_seed_creates_the_bureau_its_units_and_one_user_per_role():
     assert {user.role for user in User.objects.all()} == set(Role.values)
     for user in User.objects.all():
         assert authenticate(username=user.username, password=DEFAULT_DEMO_PASSWORD) == user
-        assert user.username in output
+    for username, *_ in DEMO_USERS:
+        assert f"  {username} " in output
     assert f"密码均为 {DEFAULT_DEMO_PASSWORD}" in output
+    liaisons = User.objects.exclude(username__in=[username for username, *_ in DEMO_USERS])
+    assert f"另有 {liaisons.count()} 个单位联络员账号" in output
 
 
+@pytest.mark.slow
 def test_seed_is_idempotent():
     run_seed()
     counts = (Unit.objects.count(), User.objects.count(), UnitAlias.objects.count())
