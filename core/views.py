@@ -13,7 +13,7 @@ from core import clock
 from core.health import health_report
 from plans.lights import LIGHT_ICONS, Light
 from plans.policies import can_see_all_units
-from plans.selectors import plan_list_for
+from plans.selectors import light_counts_by_plan, plan_list_for
 from plans.selectors.queue import supervision_queue
 from plans.selectors.workbench import workbench_for
 
@@ -28,10 +28,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_directory": can_manage_directory(user),
         "today": today,
         "light_icons": LIGHT_ICONS,
+        "light_order": ["red", "yellow", "green", "grey", "done"],
         "light_labels": dict(Light.choices),
     }
     if context["bureau_view"]:
-        context["plans"] = list(plan_list_for(user))
+        plans = list(plan_list_for(user))
+        published = [plan.pk for plan in plans if plan.status != "draft"]
+        counts = light_counts_by_plan(plan_ids=published, today=today) if published else {}
+        for plan in plans:
+            plan.light_counts = counts.get(plan.pk, {})
+        context["plans"] = plans
         context["queue"] = supervision_queue(today=today, unacknowledged_limit=0)
     else:
         context["workbench"] = workbench_for(user, today=today)

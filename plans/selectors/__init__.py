@@ -2,6 +2,7 @@
 
 from plans.selectors.scoping import (
     assignments_visible_to,
+    light_counts_by_plan,
     plan_list_for,
     plan_outline,
     plans_visible_to,
@@ -10,6 +11,7 @@ from plans.selectors.scoping import (
 
 __all__ = [
     "assignments_visible_to",
+    "light_counts_by_plan",
     "plan_list_for",
     "plan_outline",
     "plans_visible_to",

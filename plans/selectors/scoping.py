@@ -80,3 +80,20 @@ def plan_outline(*, plan: Plan, user: User, today) -> tuple[list, list[Task]]:
         task.lead_assignment = lead
         task.light = lead.light if lead is not None else Light.GREY
     return sections, tasks
+
+
+def light_counts_by_plan(*, plan_ids: list[int], today) -> dict[int, dict[str, int]]:
+    """Return {plan id: {light: number of assignments}} for the given plans, in one grouped query."""
+    rows = (
+        annotate_lights(
+            Assignment.objects.filter(task__plan_id__in=plan_ids).exclude(status=AssignmentStatus.DECLINED),
+            today=today,
+        )
+        .order_by()
+        .values("task__plan_id", "light")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, dict[str, int]] = {plan_id: {} for plan_id in plan_ids}
+    for row in rows:
+        counts[row["task__plan_id"]][row["light"]] = row["n"]
+    return counts

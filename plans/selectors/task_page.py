@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -37,12 +39,12 @@ from plans.selectors.scoping import assignments_visible_to, tasks_visible_to
 
 # Audit verbs that are status changes or edits not recorded in a table of their own.
 TIMELINE_AUDIT_VERBS = {
-    "task.update": "任务变更",
-    "assignment.acknowledge": "签收",
-    "assignment.decline": "退回",
-    "assignment.reassign": "改派",
-    "assignment.reopen": "重新打开",
-    "escalation.close": "督办销号",
+    "task.update": gettext_lazy("任务变更"),
+    "assignment.acknowledge": pgettext_lazy("timeline", "签收"),
+    "assignment.decline": gettext_lazy("退回"),
+    "assignment.reassign": pgettext_lazy("timeline", "改派"),
+    "assignment.reopen": pgettext_lazy("timeline", "重新打开"),
+    "escalation.close": gettext_lazy("督办销号"),
 }
 
 
@@ -109,35 +111,40 @@ def task_for(user: User, pk: int) -> Task:
 
 
 def _date_text(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
 
 def _report_entry(report: ProgressReport, task: Task) -> TimelineEntry:
     tags = []
     if report.is_no_change:
-        tags.append("较上期无变化")
+        tags.append(_("较上期无变化"))
     if report.supersedes_id:
-        tags.append("更正")
+        tags.append(_("更正"))
     if hasattr(report, "superseded_by_id_cached") and report.superseded_by_id_cached:
-        tags.append("已被更正")
+        tags.append(_("已被更正"))
     try:
         due = periods.period_by_key(report.cycle, report.period_key, due_day=task.plan.report_due_day).due
         if timezone.localdate(report.created_at) > due:
-            tags.append("逾期报送")
+            tags.append(_("逾期报送"))
     except ValueError:
         pass
     if report.needs_approval:
         approval = getattr(report, "approval", None)
-        tags.append("待负责人审核" if approval is None else ("负责人已审核" if approval.approved else "负责人退回"))
+        tags.append(
+            _("待负责人审核") if approval is None else (_("负责人已审核") if approval.approved else _("负责人退回"))
+        )
     label = periods.period_by_key(report.cycle, report.period_key, due_day=task.plan.report_due_day).label
-    body = report.text + (f"\n滞后原因：{report.delay_reason}" if report.delay_reason else "")
+    body = report.text + (
+        "\n" + _("滞后原因：%(reason)s") % {"reason": report.delay_reason} if report.delay_reason else ""
+    )
     return TimelineEntry(
         at=report.created_at,
         kind="report",
-        label="进展填报",
+        label=_("进展填报"),
         actor=report.author,
         unit=report.assignment.unit,
-        title=f"{label}：{report.get_status_display()}，完成 {report.percent}%",
+        title=_("%(period)s：%(status)s，完成 %(percent)s%%")
+        % {"period": label, "status": report.get_status_display(), "percent": report.percent},
         body=body,
         tags=tags,
         attachments=list(report.attachments.all()),
@@ -288,19 +295,23 @@ def _timeline(
         moment = max(assignment.created_at, task.plan.published_at or assignment.created_at)
         handed_out.setdefault(moment, []).append(assignment)
     for moment, group in handed_out.items():
-        leads = "、".join(a.unit.name for a in group if a.role == AssignmentRole.LEAD)
+        leads = _("、").join(a.unit.name for a in group if a.role == AssignmentRole.LEAD)
         cos = [a.unit.display_name for a in group if a.role == AssignmentRole.CO]
-        parts = [f"牵头：{leads}"] if leads else []
+        parts = [_("牵头：%(units)s") % {"units": leads}] if leads else []
         if cos:
-            shown = "、".join(cos[:8]) + (f"等 {len(cos)} 个单位" if len(cos) > 8 else "")
-            parts.append(f"配合：{shown}")
+            shown = _("、").join(cos[:8]) + (
+                ngettext("等 %(counter)s 个单位", "等 %(counter)s 个单位", len(cos)) % {"counter": len(cos)}
+                if len(cos) > 8
+                else ""
+            )
+            parts.append(_("配合：%(units)s") % {"units": shown})
         entries.append(
             TimelineEntry(
                 at=moment,
                 kind="assigned",
-                label="交办",
+                label=_("交办"),
                 actor=group[0].assigned_by,
-                title="；".join(parts),
+                title=_("；").join(parts),
             )
         )
     entries += [_report_entry(report, task) for report in reports]
@@ -309,23 +320,27 @@ def _timeline(
             TimelineEntry(
                 at=reminder.created_at,
                 kind="reminder",
-                label="催办",
+                label=_("催办"),
                 actor=reminder.created_by,
                 unit=reminder.assignment.unit,
-                title=f"{reminder.get_kind_display()}：{reminder.assignment.unit.name}",
+                title=_("%(kind)s：%(unit)s")
+                % {"kind": reminder.get_kind_display(), "unit": reminder.assignment.unit.name},
                 body=reminder.message,
             )
         )
     for escalation in escalations:
-        due = f"，请于{_date_text(escalation.response_due)}前反馈" if escalation.response_due else ""
+        due = (
+            _("，请于%(date)s前反馈") % {"date": _date_text(escalation.response_due)} if escalation.response_due else ""
+        )
         entries.append(
             TimelineEntry(
                 at=escalation.created_at,
                 kind="escalation",
-                label="督办",
+                label=_("督办"),
                 actor=escalation.created_by,
                 unit=escalation.assignment.unit,
-                title=f"{escalation.get_level_display()}：{escalation.assignment.unit.name}{due}",
+                title=_("%(level)s：%(unit)s%(due)s")
+                % {"level": escalation.get_level_display(), "unit": escalation.assignment.unit.name, "due": due},
                 body=escalation.reason,
             )
         )
@@ -334,10 +349,10 @@ def _timeline(
                 TimelineEntry(
                     at=response.created_at,
                     kind="response",
-                    label="督办反馈",
+                    label=_("督办反馈"),
                     actor=response.author,
                     unit=escalation.assignment.unit,
-                    title=f"{escalation.assignment.unit.name}反馈督办",
+                    title=_("%(unit)s反馈督办") % {"unit": escalation.assignment.unit.name},
                     body=response.text,
                 )
             )
@@ -346,9 +361,9 @@ def _timeline(
             TimelineEntry(
                 at=instruction.created_at,
                 kind="instruction",
-                label="领导批示",
+                label=_("领导批示"),
                 actor=instruction.author,
-                title=f"{instruction.author}批示",
+                title=_("%(author)s批示") % {"author": instruction.author},
                 body=instruction.text,
             )
         )
@@ -357,10 +372,10 @@ def _timeline(
                 TimelineEntry(
                     at=acknowledgement.acknowledged_at,
                     kind="acknowledged",
-                    label="批示确认",
+                    label=_("批示确认"),
                     actor=acknowledgement.acknowledged_by,
                     unit=acknowledgement.unit,
-                    title=f"{acknowledgement.unit.name}已阅知批示",
+                    title=_("%(unit)s已阅知批示") % {"unit": acknowledgement.unit.name},
                 )
             )
     for request in completion_requests:
@@ -368,10 +383,10 @@ def _timeline(
             TimelineEntry(
                 at=request.requested_at,
                 kind="completion",
-                label="申请办结",
+                label=pgettext("timeline", "申请办结"),
                 actor=request.requested_by,
                 unit=request.assignment.unit,
-                title=f"{request.assignment.unit.name}申请办结",
+                title=_("%(unit)s申请办结") % {"unit": request.assignment.unit.name},
                 body=request.summary,
                 attachments=list(request.attachments.all()),
             )
@@ -382,10 +397,10 @@ def _timeline(
                 TimelineEntry(
                     at=request.decided_at,
                     kind="approved" if approved else "returned",
-                    label="办结审核",
+                    label=_("办结审核"),
                     actor=request.decided_by,
                     unit=request.assignment.unit,
-                    title="同意办结" if approved else "退回办结申请",
+                    title=_("同意办结") if approved else _("退回办结申请"),
                     body=request.decision_reason,
                 )
             )
@@ -394,13 +409,14 @@ def _timeline(
             TimelineEntry(
                 at=request.requested_at,
                 kind="extension",
-                label="申请延期",
+                label=pgettext("timeline", "申请延期"),
                 actor=request.requested_by,
                 unit=request.assignment.unit,
-                title=(
-                    f"申请将时限由{_date_text(request.current_due) if request.current_due else '无固定时限'}"
-                    f"延至{_date_text(request.requested_due)}"
-                ),
+                title=_("申请将时限由%(current)s延至%(requested)s")
+                % {
+                    "current": _date_text(request.current_due) if request.current_due else _("无固定时限"),
+                    "requested": _date_text(request.requested_due),
+                },
                 body=request.reason,
             )
         )
@@ -410,10 +426,12 @@ def _timeline(
                 TimelineEntry(
                     at=request.decided_at,
                     kind="approved" if granted else "returned",
-                    label="延期审核",
+                    label=_("延期审核"),
                     actor=request.decided_by,
                     unit=request.assignment.unit,
-                    title=f"同意延期至{_date_text(request.granted_due)}" if granted else "不同意延期",
+                    title=_("同意延期至%(date)s") % {"date": _date_text(request.granted_due)}
+                    if granted
+                    else _("不同意延期"),
                     body=request.decision_reason,
                 )
             )
@@ -422,7 +440,7 @@ def _timeline(
             TimelineEntry(
                 at=comment.created_at,
                 kind="comment",
-                label="留言",
+                label=_("留言"),
                 actor=comment.author,
                 unit=comment.author.unit,
                 body=comment.text,
@@ -436,7 +454,7 @@ def _timeline(
             TimelineEntry(
                 at=event.at,
                 kind="event",
-                label=TIMELINE_AUDIT_VERBS[event.verb],
+                label=str(TIMELINE_AUDIT_VERBS[event.verb]),
                 actor=event.actor,
                 unit=unit,
                 body=event.note or (event.changes.get("decline_reason") or [None, ""])[1] or "",

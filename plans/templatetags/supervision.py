@@ -69,3 +69,9 @@ def is_near(day: datetime.date | None, today: datetime.date | None = None) -> bo
         return False
     today = today or clock.today()
     return 0 <= (day - today).days <= 14
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    """Return mapping[key], or None (templates cannot index a dict by a variable)."""
+    return mapping.get(key) if mapping else None

@@ -743,7 +743,8 @@ LISTED = {
     #              the markers (plan titles, task headlines, the other school's report) each role's page shows
     "home": {
         "admin": {"plan", "draft"}, "supervisor": {"plan", "draft"}, "leader": {"plan", "draft"},
-        "unit_manager": SCHOOL_TASKS, "unit_staff": SCHOOL_TASKS, "other_staff": {"other"},
+        # a unit's workbench names the plan of each card, never the draft
+        "unit_manager": {"plan"} | SCHOOL_TASKS, "unit_staff": {"plan"} | SCHOOL_TASKS, "other_staff": {"plan", "other"},
     },
     "plan_detail": {
         "admin": {"plan"} | BUREAU_TASKS, "supervisor": {"plan"} | BUREAU_TASKS, "leader": {"plan"} | BUREAU_TASKS,
