@@ -10,6 +10,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 # extension → (MIME type, family); the family says which signature the content must have.
 ALLOWED = {
@@ -77,26 +78,36 @@ def check_evidence(files: list[UploadedFile]) -> list[CheckedFile]:
     """Return the files as checked evidence, or raise ValidationError saying which file is wrong and why."""
     limit = settings.EVIDENCE_MAX_BYTES
     if len(files) > settings.EVIDENCE_MAX_FILES:
-        raise ValidationError(f"一次最多上传 {settings.EVIDENCE_MAX_FILES} 个文件，请分次提交或合并为一个PDF。")
+        raise ValidationError(
+            _("一次最多上传 %(count)s 个文件，请分次提交或合并为一个PDF。") % {"count": settings.EVIDENCE_MAX_FILES}
+        )
     checked = []
     for upload in files:
         name = PurePath(upload.name or "").name
         extension = PurePath(name).suffix.lower()
         if extension not in ALLOWED:
             raise ValidationError(
-                f"“{name}”的类型不支持。请上传图片（jpg、png、gif、webp、heic）、PDF 或 Office 文档（doc、docx、xls、xlsx、ppt、pptx、wps、et）。"
+                _(
+                    "“%(name)s”的类型不支持。请上传图片（jpg、png、gif、webp、heic）、PDF 或 Office 文档"
+                    "（doc、docx、xls、xlsx、ppt、pptx、wps、et）。"
+                )
+                % {"name": name}
             )
         if upload.size == 0:
-            raise ValidationError(f"“{name}”是空文件，请重新选择。")
+            raise ValidationError(_("“%(name)s”是空文件，请重新选择。") % {"name": name})
         if upload.size > limit:
             raise ValidationError(
-                f"“{name}”有 {upload.size / 1024 / 1024:.1f} MB，超过了 {limit // 1024 // 1024} MB 的上限。请压缩后再上传。"
+                _("“%(name)s”有 %(size)s MB，超过了 %(limit)s MB 的上限。请压缩后再上传。")
+                % {"name": name, "size": f"{upload.size / 1024 / 1024:.1f}", "limit": limit // 1024 // 1024}
             )
         content_type, family = ALLOWED[extension]
         upload.seek(0)
         head = upload.read(16)
         if not _signature_matches(family, head, upload):
-            raise ValidationError(f"“{name}”的内容与扩展名{extension}不符，文件可能已损坏或被改名。")
+            raise ValidationError(
+                _("“%(name)s”的内容与扩展名%(extension)s不符，文件可能已损坏或被改名。")
+                % {"name": name, "extension": extension}
+            )
         digest = hashlib.sha256()
         upload.seek(0)
         for chunk in upload.chunks():

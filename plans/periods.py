@@ -6,6 +6,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MONTHLY = "monthly"
 TEN_DAY = "ten_day"
 QUARTERLY = "quarterly"
@@ -26,10 +28,20 @@ class Period:
     def label(self) -> str:
         """Return the period as people write it: 2020年9月, 2020年9月中旬, 2020年第3季度."""
         if self.cycle == TEN_DAY:
-            return f"{self.start.year}年{self.start.month}月{TEN_DAY_NAMES[_ten_day_index(self.start)]}"
+            index = _ten_day_index(self.start)
+            if index == 1:
+                text = _("%(year)s年%(month)s月上旬")
+            elif index == 2:
+                text = _("%(year)s年%(month)s月中旬")
+            else:
+                text = _("%(year)s年%(month)s月下旬")
+            return text % {"year": self.start.year, "month": self.start.month}
         if self.cycle == QUARTERLY:
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年{self.start.month}月"
+            return _("%(year)s年第%(quarter)s季度") % {
+                "year": self.start.year,
+                "quarter": (self.start.month - 1) // 3 + 1,
+            }
+        return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
 
 
 def _month_end(year: int, month: int) -> datetime.date:

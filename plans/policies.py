@@ -7,6 +7,7 @@ the actions on an object the user can already see.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 
@@ -76,34 +77,34 @@ def _require(allowed: bool, message: str) -> None:
 
 def require_manage_plans(user: User) -> None:
     """Raise PermissionDenied unless the user may manage plans."""
-    _require(can_manage_plans(user), "只有系统管理员可以管理工作计划。")
+    _require(can_manage_plans(user), _("只有系统管理员可以管理工作计划。"))
 
 
 def require_supervise(user: User) -> None:
     """Raise PermissionDenied unless the user may remind and escalate."""
-    _require(can_supervise(user), "只有督查人员、局领导和系统管理员可以催办、督办。")
+    _require(can_supervise(user), _("只有督查人员、局领导和系统管理员可以催办、督办。"))
 
 
 def require_decide_requests(user: User) -> None:
     """Raise PermissionDenied unless the user may decide completion and extension requests."""
-    _require(can_decide_requests(user), "只有督查人员和系统管理员可以审核办结、延期申请。")
+    _require(can_decide_requests(user), _("只有督查人员和系统管理员可以审核办结、延期申请。"))
 
 
 def require_instruct(user: User) -> None:
     """Raise PermissionDenied unless the user may leave instructions."""
-    _require(can_instruct(user), "只有局领导可以作出批示。")
+    _require(can_instruct(user), _("只有局领导可以作出批示。"))
 
 
 def require_act_for(user: User, assignment) -> None:
     """Raise PermissionDenied unless the user works for the assignment's unit."""
-    _require(can_act_for(user, assignment), "只有承办单位的人员可以办理这项任务。")
+    _require(can_act_for(user, assignment), _("只有承办单位的人员可以办理这项任务。"))
 
 
 def require_split(user: User, task, lead_unit_id: int | None) -> None:
     """Raise PermissionDenied unless the user may split the task."""
-    _require(can_split(user, task, lead_unit_id), "只有牵头单位和系统管理员可以分解任务。")
+    _require(can_split(user, task, lead_unit_id), _("只有牵头单位和系统管理员可以分解任务。"))
 
 
 def require_approve_reports(user: User, assignment) -> None:
     """Raise PermissionDenied unless the user manages the assignment's unit."""
-    _require(can_approve_reports(user, assignment), "只有本单位负责人可以审核填报。")
+    _require(can_approve_reports(user, assignment), _("只有本单位负责人可以审核填报。"))

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, Unit, User
 from audit.services import audit_created, audit_updated, model_snapshot
@@ -36,7 +37,7 @@ def decline_deadline(assignment: Assignment) -> datetime.date:
 
 def _require_live(assignment: Assignment) -> None:
     if assignment.task.plan.status != PlanStatus.PUBLISHED:
-        raise WorkflowError("计划尚未发布或已归档，不能办理。")
+        raise WorkflowError(_("计划尚未发布或已归档，不能办理。"))
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def assignment_acknowledge(*, actor: User, assignment: Assignment) -> Assignment
     require_act_for(actor, locked)
     _require_live(locked)
     if locked.status != AssignmentStatus.NEW:
-        raise WorkflowError("这项任务已签收或已退回，无需再次签收。")
+        raise WorkflowError(_("这项任务已签收或已退回，无需再次签收。"))
     before = model_snapshot(locked, ["status", "acknowledged_at", "acknowledged_by"])
     locked.status = AssignmentStatus.IN_PROGRESS
     locked.acknowledged_at = clock.now()
@@ -64,13 +65,14 @@ def assignment_decline(*, actor: User, assignment: Assignment, reason: str) -> A
     _require_live(locked)
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError("请写明退回理由，例如“不属于本单位职责”。")
+        raise WorkflowError(_("请写明退回理由，例如“不属于本单位职责”。"))
     if locked.status != AssignmentStatus.NEW:
-        raise WorkflowError("只有尚未签收的任务可以退回；已签收的任务如有问题，请在任务页留言或申请延期。")
+        raise WorkflowError(_("只有尚未签收的任务可以退回；已签收的任务如有问题，请在任务页留言或申请延期。"))
     last_day = decline_deadline(locked)
     if clock.today() > last_day:
         raise WorkflowError(
-            f"退回期限已过（{last_day.year}年{last_day.month}月{last_day.day}日前可退回）。如确需调整，请联系督查室。"
+            _("退回期限已过（%(year)s年%(month)s月%(day)s日前可退回）。如确需调整，请联系督查室。")
+            % {"year": last_day.year, "month": last_day.month, "day": last_day.day}
         )
     before = model_snapshot(locked, ["status", "decline_reason", "declined_at"])
     locked.status = AssignmentStatus.DECLINED
@@ -81,8 +83,9 @@ def assignment_decline(*, actor: User, assignment: Assignment, reason: str) -> A
     notify_roles(
         roles=[Role.ADMIN],
         kind=NotificationKind.DECLINED,
-        title=f"任务被退回：{locked.unit.name} 退回了 {locked.task.path} {locked.task.headline}",
-        body=f"退回理由：{reason}\n请改派给其他单位。",
+        title=_("任务被退回：%(unit)s 退回了 %(path)s %(headline)s")
+        % {"unit": locked.unit.name, "path": locked.task.path, "headline": locked.task.headline},
+        body=_("退回理由：%(reason)s\n请改派给其他单位。") % {"reason": reason},
         url=task_url(locked.task_id),
         task_id=locked.task_id,
     )
@@ -95,17 +98,22 @@ def assignment_reassign(*, actor: User, assignment: Assignment, unit: Unit) -> A
     require_manage_plans(actor)
     locked = lock_assignment(assignment)
     if locked.status != AssignmentStatus.DECLINED or locked.replaced_by_id:
-        raise WorkflowError("只有被退回且尚未改派的任务可以改派。")
+        raise WorkflowError(_("只有被退回且尚未改派的任务可以改派。"))
     if not unit.is_active:
-        raise WorkflowError(f"{unit.name}已停用，不能承办任务。")
+        raise WorkflowError(_("%(unit)s已停用，不能承办任务。") % {"unit": unit.name})
     try:
         with transaction.atomic():
             new = Assignment.objects.create(
                 task=locked.task, unit=unit, role=locked.role, due_on=locked.due_on, assigned_by=actor
             )
     except IntegrityError as exc:
-        raise WorkflowError(f"{unit.name}已经承办这项任务，请选择其他单位。") from exc
-    audit_created(actor=actor, instance=new, verb="assignment.reassign", note=f"由{locked.unit.name}退回后改派")
+        raise WorkflowError(_("%(unit)s已经承办这项任务，请选择其他单位。") % {"unit": unit.name}) from exc
+    audit_created(
+        actor=actor,
+        instance=new,
+        verb="assignment.reassign",
+        note=_("由%(unit)s退回后改派") % {"unit": locked.unit.name},
+    )
     before = model_snapshot(locked, ["replaced_by"])
     locked.replaced_by = new
     locked.save(update_fields=["replaced_by", "updated_at"])
@@ -114,8 +122,9 @@ def assignment_reassign(*, actor: User, assignment: Assignment, unit: Unit) -> A
         notify_units(
             unit_ids=[unit.pk],
             kind=NotificationKind.ASSIGNED,
-            title=f"新交办：{locked.task.path} {locked.task.headline}",
-            body=f"此任务由{locked.unit.name}退回后改派给您单位（{new.get_role_display()}），请签收。",
+            title=_("新交办：%(path)s %(headline)s") % {"path": locked.task.path, "headline": locked.task.headline},
+            body=_("此任务由%(unit)s退回后改派给您单位（%(role)s），请签收。")
+            % {"unit": locked.unit.name, "role": new.get_role_display()},
             url=task_url(locked.task_id),
             task_id=locked.task_id,
         )
@@ -128,10 +137,10 @@ def assignment_reopen(*, actor: User, assignment: Assignment, reason: str) -> As
     require_manage_plans(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError("请写明重新打开的理由。")
+        raise WorkflowError(_("请写明重新打开的理由。"))
     locked = lock_assignment(assignment)
     if locked.status != AssignmentStatus.COMPLETED:
-        raise WorkflowError("只有已办结的任务可以重新打开。")
+        raise WorkflowError(_("只有已办结的任务可以重新打开。"))
     before = model_snapshot(locked, ["status", "completed_at"])
     locked.status = AssignmentStatus.IN_PROGRESS
     locked.completed_at = None
@@ -140,8 +149,8 @@ def assignment_reopen(*, actor: User, assignment: Assignment, reason: str) -> As
     notify_units(
         unit_ids=[locked.unit_id],
         kind=NotificationKind.COMPLETION,
-        title=f"任务重新打开：{locked.task.path} {locked.task.headline}",
-        body=f"理由：{reason}",
+        title=_("任务重新打开：%(path)s %(headline)s") % {"path": locked.task.path, "headline": locked.task.headline},
+        body=_("理由：%(reason)s") % {"reason": reason},
         url=task_url(locked.task_id),
         task_id=locked.task_id,
     )

@@ -2,4 +2,4 @@
 
 
 class WorkflowError(Exception):
-    """The object is not in a state that allows this action; the message says why, in Chinese."""
+    """The object is not in a state that allows this action; the message says why, in the active language."""

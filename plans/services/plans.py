@@ -7,6 +7,8 @@ import datetime
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.services import audit_updated, model_snapshot
@@ -18,12 +20,12 @@ from plans.services.notify import NotificationKind, notify_task_units, notify_un
 
 TASK_EDITABLE_FIELDS = ("headline", "text", "deadline", "deadline_text", "reporting_cycle", "owner_text")
 FIELD_LABELS = {
-    "headline": "任务名称",
-    "text": "任务内容",
-    "deadline": "完成时限",
-    "deadline_text": "时限原文",
-    "reporting_cycle": "报送周期",
-    "owner_text": "责任单位原文",
+    "headline": gettext_lazy("任务名称"),
+    "text": gettext_lazy("任务内容"),
+    "deadline": gettext_lazy("完成时限"),
+    "deadline_text": gettext_lazy("时限原文"),
+    "reporting_cycle": gettext_lazy("报送周期"),
+    "owner_text": gettext_lazy("责任单位原文"),
 }
 
 
@@ -38,9 +40,9 @@ def plan_publish(*, actor: User | None, plan: Plan) -> Plan:
         require_manage_plans(actor)
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.status != PlanStatus.DRAFT:
-        raise PlanStateError("只有草稿状态的计划可以发布。")
+        raise PlanStateError(_("只有草稿状态的计划可以发布。"))
     if not locked.tasks.exists():
-        raise PlanStateError("计划中没有任务，不能发布。")
+        raise PlanStateError(_("计划中没有任务，不能发布。"))
     before = model_snapshot(locked, ["status", "published_at"])
     locked.status = PlanStatus.PUBLISHED
     locked.published_at = clock.now()
@@ -54,8 +56,8 @@ def plan_publish(*, actor: User | None, plan: Plan) -> Plan:
         notify_units(
             unit_ids=[row["unit_id"]],
             kind=NotificationKind.ASSIGNED,
-            title=f"新交办：{locked.title}中有 {row['n']} 项任务由您单位承办",
-            body="请在“我的任务”中逐项签收；如不属于本单位职责，可在规定时间内说明理由退回。",
+            title=_("新交办：%(plan)s中有 %(count)s 项任务由您单位承办") % {"plan": locked.title, "count": row["n"]},
+            body=_("请在“我的任务”中逐项签收；如不属于本单位职责，可在规定时间内说明理由退回。"),
             url=reverse("core:home"),
         )
     return locked
@@ -63,11 +65,11 @@ def plan_publish(*, actor: User | None, plan: Plan) -> Plan:
 
 def _display(field: str, value) -> str:
     if value in (None, ""):
-        return "（空）"
+        return _("（空）")
     if field == "deadline" and isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     if isinstance(value, datetime.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return _("%(year)s年%(month)s月%(day)s日") % {"year": value.year, "month": value.month, "day": value.day}
     if field == "reporting_cycle":
         return str(ReportingCycle(value).label)
     return str(value)
@@ -79,10 +81,10 @@ def task_update(*, actor: User, task: Task, **changes) -> Task:
     require_manage_plans(actor)
     unknown = set(changes) - set(TASK_EDITABLE_FIELDS)
     if unknown:
-        raise WorkflowError(f"这些字段不能在这里修改：{'、'.join(sorted(unknown))}")
+        raise WorkflowError(_("这些字段不能在这里修改：%(fields)s") % {"fields": _("、").join(sorted(unknown))})
     locked = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
     if not (changes.get("headline", locked.headline) or "").strip():
-        raise WorkflowError("任务名称不能为空。")
+        raise WorkflowError(_("任务名称不能为空。"))
     before = model_snapshot(locked, changes.keys())
     for field, value in changes.items():
         setattr(locked, field, value)
@@ -90,16 +92,17 @@ def task_update(*, actor: User, task: Task, **changes) -> Task:
     event = audit_updated(actor=actor, instance=locked, before=before, verb="task.update")
     if event is not None and locked.plan.status == PlanStatus.PUBLISHED:
         lines = [
-            f"{FIELD_LABELS[field]}：{_display(field, old)} → {_display(field, new)}"
+            _("%(field)s：%(old)s → %(new)s")
+            % {"field": FIELD_LABELS[field], "old": _display(field, old), "new": _display(field, new)}
             for field, (old, new) in event.changes.items()
             if field != "text"
         ]
         if "text" in event.changes:
-            lines.append("任务内容已修改")
+            lines.append(_("任务内容已修改"))
         notify_task_units(
             task=locked,
             kind=NotificationKind.TASK_CHANGED,
-            title=f"任务变更：{locked.path} {locked.headline}",
+            title=_("任务变更：%(path)s %(headline)s") % {"path": locked.path, "headline": locked.headline},
             body="\n".join(lines),
         )
     return locked

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.services import audit_created, audit_updated, model_snapshot
@@ -149,7 +150,7 @@ def _resolve_period(assignment: Assignment, period_key: str | None) -> periods.P
     for period in choices:
         if period.key == period_key:
             return period
-    raise WorkflowError("只能填报从交办以来、至今为止的报送期次（最近六期）。请从列表中选择期次。")
+    raise WorkflowError(_("只能填报从交办以来、至今为止的报送期次（最近六期）。请从列表中选择期次。"))
 
 
 @transaction.atomic
@@ -173,19 +174,19 @@ def report_submit(
     locked = lock_assignment(assignment)
     require_act_for(actor, locked)
     if locked.task.plan.status != PlanStatus.PUBLISHED:
-        raise WorkflowError("计划尚未发布或已归档，不能填报。")
+        raise WorkflowError(_("计划尚未发布或已归档，不能填报。"))
     if locked.status in (AssignmentStatus.COMPLETED, AssignmentStatus.DECLINED):
-        raise WorkflowError("这项任务已办结或已退回，不需要再填报。")
+        raise WorkflowError(_("这项任务已办结或已退回，不需要再填报。"))
     text = (text or "").strip()
     delay_reason = (delay_reason or "").strip()
     if not text:
-        raise WorkflowError("请填写本期进展情况。")
+        raise WorkflowError(_("请填写本期进展情况。"))
     if not isinstance(percent, int) or not 0 <= percent <= 100:
-        raise WorkflowError("完成进度请填 0 到 100 之间的整数。")
+        raise WorkflowError(_("完成进度请填 0 到 100 之间的整数。"))
     if status not in ProgressStatus.values:
-        raise WorkflowError("请选择进展状态。")
+        raise WorkflowError(_("请选择进展状态。"))
     if status == ProgressStatus.DELAYED and not delay_reason:
-        raise WorkflowError("进展滞后时，请写明滞后原因和下一步措施。")
+        raise WorkflowError(_("进展滞后时，请写明滞后原因和下一步措施。"))
     period = _resolve_period(locked, period_key)
     checked = _checked_files(files)
     previous = current_report(locked, period.key)
@@ -215,8 +216,9 @@ def report_submit(
         notify_units(
             unit_ids=[locked.unit_id],
             kind=NotificationKind.REPORT_TO_APPROVE,
-            title=f"待审核填报：{locked.task.path} {locked.task.headline}（{period.label}）",
-            body=f"{actor}提交了进展，审核通过后报送局里。",
+            title=_("待审核填报：%(path)s %(headline)s（%(period)s）")
+            % {"path": locked.task.path, "headline": locked.task.headline, "period": period.label},
+            body=_("%(author)s提交了进展，审核通过后报送局里。") % {"author": actor},
             url=task_url(locked.task_id),
             task_id=locked.task_id,
             managers_only=True,
@@ -232,12 +234,12 @@ def report_no_change(*, actor: User, assignment: Assignment, period_key: str | N
     require_act_for(actor, assignment)
     last = latest_report(assignment, exclude_returned=True)
     if last is None:
-        raise WorkflowError("还没有上期报告，请先完整填写一次进展。")
+        raise WorkflowError(_("还没有上期报告，请先完整填写一次进展。"))
     period = _resolve_period(assignment, period_key)
     if last.period_key == period.key:
-        raise WorkflowError(f"{period.label}已经填报过。如需修改，请提交更正。")
+        raise WorkflowError(_("%(period)s已经填报过。如需修改，请提交更正。") % {"period": period.label})
     if last.period_start > period.start:
-        raise WorkflowError("最近一次报告属于更晚的期次，不能作为本期的“无变化”。请完整填写本期进展。")
+        raise WorkflowError(_("最近一次报告属于更晚的期次，不能作为本期的“无变化”。请完整填写本期进展。"))
     return report_submit(
         actor=actor,
         assignment=assignment,
@@ -257,13 +259,13 @@ def report_review(*, actor: User, report: ProgressReport, approve: bool, note: s
     require_approve_reports(actor, locked)
     note = (note or "").strip()
     if not report.needs_approval:
-        raise WorkflowError("这份报告不需要审核。")
+        raise WorkflowError(_("这份报告不需要审核。"))
     if ReportApproval.objects.filter(report=report).exists():
-        raise WorkflowError("这份报告已经审核过了。")
+        raise WorkflowError(_("这份报告已经审核过了。"))
     if ProgressReport.objects.filter(supersedes=report).exists():
-        raise WorkflowError("这份报告已被更正，请审核更正后的报告。")
+        raise WorkflowError(_("这份报告已被更正，请审核更正后的报告。"))
     if not approve and not note:
-        raise WorkflowError("退回时请写明需要修改的地方。")
+        raise WorkflowError(_("退回时请写明需要修改的地方。"))
     approval = ReportApproval.objects.create(
         report=report, approved=approve, note=note, reviewer=actor, created_at=clock.now()
     )
@@ -273,7 +275,8 @@ def report_review(*, actor: User, report: ProgressReport, approve: bool, note: s
     notify_users(
         recipients=[report.author],
         kind=NotificationKind.REPORT_REVIEWED,
-        title=f"{'填报已审核通过' if approve else '填报被退回'}：{locked.task.path} {locked.task.headline}",
+        title=(_("填报已审核通过：%(path)s %(headline)s") if approve else _("填报被退回：%(path)s %(headline)s"))
+        % {"path": locked.task.path, "headline": locked.task.headline},
         body=note,
         url=task_url(locked.task_id),
         task_id=locked.task_id,

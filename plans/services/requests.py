@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_created, audit_updated, model_snapshot
@@ -28,14 +29,18 @@ from plans.services.reports import _checked_files, attach_evidence
 
 
 def _date_text(day: datetime.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "无固定时限"
+    return (
+        _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
+        if day
+        else _("无固定时限")
+    )
 
 
 def _require_holding(assignment: Assignment) -> None:
     if assignment.task.plan.status != PlanStatus.PUBLISHED:
-        raise WorkflowError("计划尚未发布或已归档。")
+        raise WorkflowError(_("计划尚未发布或已归档。"))
     if assignment.status not in (AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS):
-        raise WorkflowError("这项任务当前不能提出申请（已申请办结、已办结或已退回）。")
+        raise WorkflowError(_("这项任务当前不能提出申请（已申请办结、已办结或已退回）。"))
 
 
 @transaction.atomic
@@ -48,7 +53,7 @@ def completion_request_submit(
     _require_holding(locked)
     summary = (summary or "").strip()
     if not summary:
-        raise WorkflowError("请写明办结情况：完成了什么、有哪些佐证。")
+        raise WorkflowError(_("请写明办结情况：完成了什么、有哪些佐证。"))
     checked = _checked_files(files)
     request = CompletionRequest.objects.create(assignment=locked, summary=summary, requested_by=actor)
     attach_evidence(actor=actor, files=checked, request=request)
@@ -60,7 +65,8 @@ def completion_request_submit(
     notify_supervisors(
         task=locked.task,
         kind=NotificationKind.COMPLETION,
-        title=f"办结申请：{locked.unit.name} 申请办结 {locked.task.path} {locked.task.headline}",
+        title=_("办结申请：%(unit)s 申请办结 %(path)s %(headline)s")
+        % {"unit": locked.unit.name, "path": locked.task.path, "headline": locked.task.headline},
         body=summary,
     )
     return request
@@ -74,9 +80,9 @@ def completion_decide(*, actor: User, request: CompletionRequest, approve: bool,
     locked = lock_assignment(locked_request.assignment)
     reason = (reason or "").strip()
     if locked_request.decision != CompletionDecision.PENDING:
-        raise WorkflowError("这份办结申请已经审核过了。")
+        raise WorkflowError(_("这份办结申请已经审核过了。"))
     if not approve and not reason:
-        raise WorkflowError("退回时请写明理由，告诉承办单位还缺什么。")
+        raise WorkflowError(_("退回时请写明理由，告诉承办单位还缺什么。"))
     request_before = model_snapshot(locked_request, ["decision", "decided_by", "decided_at", "decision_reason"])
     locked_request.decision = CompletionDecision.APPROVED if approve else CompletionDecision.RETURNED
     locked_request.decided_by = actor
@@ -97,7 +103,8 @@ def completion_decide(*, actor: User, request: CompletionRequest, approve: bool,
     notify_units(
         unit_ids=[locked.unit_id],
         kind=NotificationKind.COMPLETION,
-        title=f"{'同意办结' if approve else '办结申请被退回'}：{locked.task.path} {locked.task.headline}",
+        title=(_("同意办结：%(path)s %(headline)s") if approve else _("办结申请被退回：%(path)s %(headline)s"))
+        % {"path": locked.task.path, "headline": locked.task.headline},
         body=reason,
         url=task_url(locked.task_id),
         task_id=locked.task_id,
@@ -115,14 +122,14 @@ def extension_request_submit(
     _require_holding(locked)
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError("请写明延期理由。")
+        raise WorkflowError(_("请写明延期理由。"))
     current = locked.effective_deadline
     if requested_due is None:
-        raise WorkflowError("请选择希望延至的日期。")
+        raise WorkflowError(_("请选择希望延至的日期。"))
     if requested_due < clock.today() or (current is not None and requested_due <= current):
-        raise WorkflowError(f"延期后的日期须晚于现行时限（{_date_text(current)}）和今天。")
+        raise WorkflowError(_("延期后的日期须晚于现行时限（%(date)s）和今天。") % {"date": _date_text(current)})
     if ExtensionRequest.objects.filter(assignment=locked, decision=ExtensionDecision.PENDING).exists():
-        raise WorkflowError("已有一份延期申请在审核中，请等待审核结果。")
+        raise WorkflowError(_("已有一份延期申请在审核中，请等待审核结果。"))
     request = ExtensionRequest.objects.create(
         assignment=locked,
         current_due=current,
@@ -135,7 +142,8 @@ def extension_request_submit(
     notify_supervisors(
         task=locked.task,
         kind=NotificationKind.EXTENSION,
-        title=f"延期申请：{locked.unit.name} 申请将 {locked.task.path} 延至{_date_text(requested_due)}",
+        title=_("延期申请：%(unit)s 申请将 %(path)s 延至%(date)s")
+        % {"unit": locked.unit.name, "path": locked.task.path, "date": _date_text(requested_due)},
         body=reason,
     )
     return request
@@ -160,14 +168,14 @@ def extension_decide(
     locked = lock_assignment(locked_request.assignment)
     reason = (reason or "").strip()
     if locked_request.decision != ExtensionDecision.PENDING:
-        raise WorkflowError("这份延期申请已经审核过了。")
+        raise WorkflowError(_("这份延期申请已经审核过了。"))
     if not grant and not reason:
-        raise WorkflowError("不同意延期时请写明理由。")
+        raise WorkflowError(_("不同意延期时请写明理由。"))
     if grant:
         granted_due = granted_due or locked_request.requested_due
         current = locked.effective_deadline
         if current is not None and granted_due <= current:
-            raise WorkflowError(f"批准的日期须晚于现行时限（{_date_text(current)}）。")
+            raise WorkflowError(_("批准的日期须晚于现行时限（%(date)s）。") % {"date": _date_text(current)})
     request_before = model_snapshot(
         locked_request, ["decision", "granted_due", "decided_by", "decided_at", "decision_reason"]
     )
@@ -192,9 +200,10 @@ def extension_decide(
         unit_ids=[locked.unit_id],
         kind=NotificationKind.EXTENSION,
         title=(
-            f"同意延期至{_date_text(granted_due)}：{locked.task.path} {locked.task.headline}"
+            _("同意延期至%(date)s：%(path)s %(headline)s")
+            % {"date": _date_text(granted_due), "path": locked.task.path, "headline": locked.task.headline}
             if grant
-            else f"不同意延期：{locked.task.path} {locked.task.headline}"
+            else _("不同意延期：%(path)s %(headline)s") % {"path": locked.task.path, "headline": locked.task.headline}
         ),
         body=reason,
         url=task_url(locked.task_id),

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 from audit.services import audit_created
@@ -45,26 +46,26 @@ def subtask_split(
     parent = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
     require_split(actor, parent, lead_unit_id(parent))
     if parent.parent_id is not None:
-        raise WorkflowError("子任务不能再分解，请在原任务下分解。")
+        raise WorkflowError(_("子任务不能再分解，请在原任务下分解。"))
     if parent.plan.status == PlanStatus.ARCHIVED:
-        raise WorkflowError("计划已归档，不能分解任务。")
+        raise WorkflowError(_("计划已归档，不能分解任务。"))
     headline = (headline or "").strip()
     if not headline:
-        raise WorkflowError("请填写子任务名称。")
+        raise WorkflowError(_("请填写子任务名称。"))
     chosen = list({unit.pk: unit for unit in units}.values())
     if not chosen:
-        raise WorkflowError("请至少选择一个承办单位。")
+        raise WorkflowError(_("请至少选择一个承办单位。"))
     if len(chosen) > MAX_UNITS_PER_SPLIT:
-        raise WorkflowError(f"一次最多分解给 {MAX_UNITS_PER_SPLIT} 个单位。")
+        raise WorkflowError(_("一次最多分解给 %(count)s 个单位。") % {"count": MAX_UNITS_PER_SPLIT})
     inactive = [unit.name for unit in chosen if not unit.is_active]
     if inactive:
-        raise WorkflowError(f"这些单位已停用：{'、'.join(inactive)}")
+        raise WorkflowError(_("这些单位已停用：%(units)s") % {"units": _("、").join(inactive)})
     already = set(Assignment.objects.filter(task__parent=parent, unit__in=chosen).values_list("unit__name", flat=True))
     if already:
-        raise WorkflowError(f"这些单位已有本任务的子任务：{'、'.join(sorted(already))}")
+        raise WorkflowError(_("这些单位已有本任务的子任务：%(units)s") % {"units": _("、").join(sorted(already))})
     deadline = deadline or parent.deadline
     if parent.deadline and deadline and deadline > parent.deadline:
-        raise WorkflowError("子任务的时限不能晚于原任务的时限。")
+        raise WorkflowError(_("子任务的时限不能晚于原任务的时限。"))
     start = parent.subtasks.count()
     subtasks = Task.objects.bulk_create(
         [
@@ -94,7 +95,9 @@ def subtask_split(
         ]
     )
     for subtask in subtasks:
-        audit_created(actor=actor, instance=subtask, verb="task.split", note=f"由 {parent.path} 分解")
+        audit_created(
+            actor=actor, instance=subtask, verb="task.split", note=_("由 %(path)s 分解") % {"path": parent.path}
+        )
     for assignment in assignments:
         audit_created(actor=actor, instance=assignment, verb="assignment.create")
     if parent.plan.status == PlanStatus.PUBLISHED:
@@ -102,8 +105,9 @@ def subtask_split(
             notify_units(
                 unit_ids=[unit.pk],
                 kind=NotificationKind.ASSIGNED,
-                title=f"新交办：{subtask.path} {subtask.headline}",
-                body=f"这是“{parent.path} {parent.headline}”分解给您单位的子任务，请签收。",
+                title=_("新交办：%(path)s %(headline)s") % {"path": subtask.path, "headline": subtask.headline},
+                body=_("这是“%(path)s %(headline)s”分解给您单位的子任务，请签收。")
+                % {"path": parent.path, "headline": parent.headline},
                 url=task_url(subtask.pk),
                 task_id=subtask.pk,
             )

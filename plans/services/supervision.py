@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.services import audit_created, audit_updated, model_snapshot
@@ -70,7 +71,7 @@ def reminder_send(*, actor: User, assignments: Iterable[Assignment], message: st
         .order_by("pk")
     )
     if not targets:
-        raise WorkflowError("所选任务都已办结、已退回或尚未发布，没有需要催办的。")
+        raise WorkflowError(_("所选任务都已办结、已退回或尚未发布，没有需要催办的。"))
     key = _manual_key()
     reminders = []
     for assignment in targets:
@@ -86,8 +87,9 @@ def reminder_send(*, actor: User, assignments: Iterable[Assignment], message: st
         notify_units(
             unit_ids=[assignment.unit_id],
             kind=NotificationKind.REMINDER,
-            title=f"催办：{assignment.task.path} {assignment.task.headline}",
-            body=message or "请抓紧办理并及时报送进展。",
+            title=_("催办：%(path)s %(headline)s")
+            % {"path": assignment.task.path, "headline": assignment.task.headline},
+            body=message or _("请抓紧办理并及时报送进展。"),
             url=task_url(assignment.task_id),
             task_id=assignment.task_id,
         )
@@ -103,14 +105,14 @@ def escalation_raise(
     require_supervise(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise WorkflowError("请写明督办事由。")
+        raise WorkflowError(_("请写明督办事由。"))
     locked = Assignment.objects.select_for_update().select_related("task__plan", "unit").get(pk=assignment.pk)
     if locked.status not in OPEN_STATUSES or locked.task.plan.status != PlanStatus.PUBLISHED:
-        raise WorkflowError("这项任务已办结、已退回或尚未发布，不能督办。")
+        raise WorkflowError(_("这项任务已办结、已退回或尚未发布，不能督办。"))
     today = clock.today()
     response_due = response_due or today + datetime.timedelta(days=settings.ESCALATION_RESPONSE_DAYS)
     if response_due < today:
-        raise WorkflowError("反馈时限不能早于今天。")
+        raise WorkflowError(_("反馈时限不能早于今天。"))
     escalation = Escalation.objects.create(
         assignment=locked,
         level=EscalationLevel.MANUAL,
@@ -124,8 +126,9 @@ def escalation_raise(
     notify_units(
         unit_ids=[locked.unit_id],
         kind=NotificationKind.ESCALATION,
-        title=f"督办单：{locked.task.path} {locked.task.headline}",
-        body=f"{reason}\n请于{response_due.year}年{response_due.month}月{response_due.day}日前书面反馈。",
+        title=_("督办单：%(path)s %(headline)s") % {"path": locked.task.path, "headline": locked.task.headline},
+        body=_("%(reason)s\n请于%(year)s年%(month)s月%(day)s日前书面反馈。")
+        % {"reason": reason, "year": response_due.year, "month": response_due.month, "day": response_due.day},
         url=task_url(locked.task_id),
         task_id=locked.task_id,
     )
@@ -143,13 +146,17 @@ def escalation_respond(*, actor: User, escalation: Escalation, text: str) -> Esc
     require_act_for(actor, locked.assignment)
     text = (text or "").strip()
     if not text:
-        raise WorkflowError("请填写反馈内容：原因、已采取的措施和完成时间。")
+        raise WorkflowError(_("请填写反馈内容：原因、已采取的措施和完成时间。"))
     if locked.closed_at is not None:
-        raise WorkflowError("这份督办已销号，无需再反馈。")
+        raise WorkflowError(_("这份督办已销号，无需再反馈。"))
     response = EscalationResponse.objects.create(escalation=locked, text=text, author=actor, created_at=clock.now())
     audit_created(actor=actor, instance=response, verb="escalation.respond")
     task = locked.assignment.task
-    title = f"督办反馈：{locked.assignment.unit.name} 已反馈 {task.path} {task.headline}"
+    title = _("督办反馈：%(unit)s 已反馈 %(path)s %(headline)s") % {
+        "unit": locked.assignment.unit.name,
+        "path": task.path,
+        "headline": task.headline,
+    }
     if locked.created_by is not None:
         notify_users(
             recipients=[locked.created_by],
@@ -170,9 +177,9 @@ def escalation_close(*, actor: User, escalation: Escalation) -> Escalation:
     require_supervise(actor)
     locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if locked.closed_at is not None:
-        raise WorkflowError("这份督办已经销号。")
+        raise WorkflowError(_("这份督办已经销号。"))
     if not locked.responses.exists():
-        raise WorkflowError("承办单位尚未反馈，不能销号。")
+        raise WorkflowError(_("承办单位尚未反馈，不能销号。"))
     before = model_snapshot(locked, ["closed_at", "closed_by"])
     locked.closed_at = clock.now()
     locked.closed_by = actor
@@ -187,16 +194,16 @@ def instruction_give(*, actor: User, task: Task, text: str) -> Instruction:
     require_instruct(actor)
     text = (text or "").strip()
     if not text:
-        raise WorkflowError("请填写批示内容。")
+        raise WorkflowError(_("请填写批示内容。"))
     if not _plan_published(task):
-        raise WorkflowError("计划尚未发布或已归档，不能作出批示。")
+        raise WorkflowError(_("计划尚未发布或已归档，不能作出批示。"))
     instruction = Instruction.objects.create(task=task, text=text, author=actor, created_at=clock.now())
     audit_created(actor=actor, instance=instruction, verb="instruction.give")
     notify_task_units(
         task=task,
         kind=NotificationKind.INSTRUCTION,
-        title=f"领导批示：{task.path} {task.headline}",
-        body=f"{actor}：{text}\n请阅知并确认。",
+        title=_("领导批示：%(path)s %(headline)s") % {"path": task.path, "headline": task.headline},
+        body=_("%(author)s：%(text)s\n请阅知并确认。") % {"author": actor, "text": text},
     )
     return instruction
 
@@ -206,10 +213,10 @@ def instruction_acknowledge(*, actor: User, instruction: Instruction) -> Instruc
     """Acknowledge a leader's instruction on behalf of the actor's unit (once per unit)."""
     holds = Assignment.objects.filter(task_id=instruction.task_id, unit_id=actor.unit_id).first()
     if holds is None:
-        raise PermissionDenied("只有承办这项任务的单位需要确认批示。")
+        raise PermissionDenied(_("只有承办这项任务的单位需要确认批示。"))
     require_act_for(actor, holds)
     if InstructionAcknowledgement.objects.filter(instruction=instruction, unit_id=actor.unit_id).exists():
-        raise WorkflowError("本单位已经确认过这条批示。")
+        raise WorkflowError(_("本单位已经确认过这条批示。"))
     acknowledgement = InstructionAcknowledgement.objects.create(
         instruction=instruction, unit_id=actor.unit_id, acknowledged_by=actor, acknowledged_at=clock.now()
     )
@@ -222,15 +229,15 @@ def comment_post(*, actor: User, task: Task, text: str) -> Comment:
     """Post a comment on a task; the bureau's comments go to the task's units, the units' to the supervisors."""
     text = (text or "").strip()
     if not text:
-        raise WorkflowError("留言不能为空。")
+        raise WorkflowError(_("留言不能为空。"))
     if len(text) > 2000:
-        raise WorkflowError("留言请控制在 2000 字以内，较长的材料请作为附件随进展报送。")
+        raise WorkflowError(_("留言请控制在 2000 字以内，较长的材料请作为附件随进展报送。"))
     if not can_see_all_units(actor) and not Assignment.objects.filter(task=task, unit_id=actor.unit_id).exists():
-        raise PermissionDenied("只有承办这项任务的单位和局机关人员可以留言。")
+        raise PermissionDenied(_("只有承办这项任务的单位和局机关人员可以留言。"))
     comment = Comment.objects.create(task=task, text=text, author=actor, created_at=clock.now())
     audit_created(actor=actor, instance=comment, verb="comment.post")
-    title = f"新留言：{task.path} {task.headline}"
-    body = f"{actor}：{text[:200]}"
+    title = _("新留言：%(path)s %(headline)s") % {"path": task.path, "headline": task.headline}
+    body = _("%(author)s：%(text)s") % {"author": actor, "text": text[:200]}
     if not _plan_published(task):
         return comment  # a draft's units cannot open the task yet; they see the comment once it is published
     if can_see_all_units(actor):

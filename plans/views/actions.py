@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
@@ -51,7 +52,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         assignment.task_id,
         lambda: assignment_services.assignment_acknowledge(actor=request.user, assignment=assignment),
-        f"已签收：{assignment.task.path} {assignment.task.headline}",
+        _("已签收：%(path)s %(headline)s") % {"path": assignment.task.path, "headline": assignment.task.headline},
     )
 
 
@@ -68,7 +69,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: assignment_services.assignment_decline(
             actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
         ),
-        "已退回，督查室会改派给其他单位。",
+        _("已退回，督查室会改派给其他单位。"),
     )
 
 
@@ -82,7 +83,7 @@ def no_change(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: report_no_change(
             actor=request.user, assignment=assignment, period_key=request.POST.get("period_key") or None
         ),
-        f"已报送“较上期无变化”：{assignment.task.path}",
+        _("已报送“较上期无变化”：%(path)s") % {"path": assignment.task.path},
     )
 
 
@@ -102,7 +103,7 @@ def completion_request(request: HttpRequest, pk: int) -> HttpResponse:
             summary=form.cleaned_data["summary"],
             files=form.cleaned_data["files"],
         ),
-        "已申请办结，等待督查室审核。",
+        _("已申请办结，等待督查室审核。"),
     )
 
 
@@ -122,7 +123,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
             requested_due=form.cleaned_data["requested_due"],
             reason=form.cleaned_data["reason"],
         ),
-        "已申请延期，等待督查室审核。",
+        _("已申请延期，等待督查室审核。"),
     )
 
 
@@ -139,7 +140,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: supervision.reminder_send(
             actor=request.user, assignments=[assignment], message=form.cleaned_data["message"]
         ),
-        f"已催办{assignment.unit.name}。",
+        _("已催办%(unit)s。") % {"unit": assignment.unit.name},
     )
 
 
@@ -150,7 +151,7 @@ def remind_many(request: HttpRequest) -> HttpResponse:
     ids = [int(value) for value in request.POST.getlist("assignment") if value.isdigit()]
     chosen = list(assignments_visible_to(request.user).filter(pk__in=ids).select_related("task"))
     if not chosen:
-        messages.error(request, "请先勾选要催办的单位。")
+        messages.error(request, _("请先勾选要催办的单位。"))
         return back_to(request, 0) if request.POST.get("next") else redirect("core:home")
     form = ReminderForm(request.POST)
     if not form.is_valid():
@@ -160,7 +161,7 @@ def remind_many(request: HttpRequest) -> HttpResponse:
     except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已催办 {len(sent)} 个单位。")
+        messages.success(request, _("已催办 %(count)s 个单位。") % {"count": len(sent)})
     return back_to(request, chosen[0].task_id)
 
 
@@ -180,7 +181,7 @@ def escalate(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             response_due=form.cleaned_data["response_due"],
         ),
-        f"已向{assignment.unit.name}发出督办单。",
+        _("已向%(unit)s发出督办单。") % {"unit": assignment.unit.name},
     )
 
 
@@ -210,7 +211,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: assignment_services.assignment_reassign(
             actor=request.user, assignment=assignment, unit=form.cleaned_data["unit"]
         ),
-        f"已改派给{form.cleaned_data['unit'].name}。",
+        _("已改派给%(unit)s。") % {"unit": form.cleaned_data["unit"].name},
     )
 
 
@@ -227,7 +228,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: assignment_services.assignment_reopen(
             actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
         ),
-        "已重新打开，承办单位可以继续填报。",
+        _("已重新打开，承办单位可以继续填报。"),
     )
 
 
@@ -246,7 +247,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         report.assignment.task_id,
         lambda: report_review(actor=request.user, report=report, approve=approve, note=form.cleaned_data["reason"]),
-        "已审核通过，进展已报送局里。" if approve else "已退回经办人修改。",
+        _("已审核通过，进展已报送局里。") if approve else _("已退回经办人修改。"),
     )
 
 
@@ -266,7 +267,7 @@ def respond_escalation(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: supervision.escalation_respond(
             actor=request.user, escalation=escalation, text=form.cleaned_data["text"]
         ),
-        "已提交督办反馈。",
+        _("已提交督办反馈。"),
     )
 
 
@@ -281,7 +282,7 @@ def close_escalation(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         escalation.assignment.task_id,
         lambda: supervision.escalation_close(actor=request.user, escalation=escalation),
-        "督办已销号。",
+        _("督办已销号。"),
     )
 
 
@@ -296,7 +297,7 @@ def instruct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         task.pk,
         lambda: supervision.instruction_give(actor=request.user, task=task, text=form.cleaned_data["text"]),
-        "批示已发出，承办单位会收到通知。",
+        _("批示已发出，承办单位会收到通知。"),
     )
 
 
@@ -310,7 +311,7 @@ def acknowledge_instruction(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         instruction.task_id,
         lambda: supervision.instruction_acknowledge(actor=request.user, instruction=instruction),
-        "已确认阅知批示。",
+        _("已确认阅知批示。"),
     )
 
 
@@ -325,7 +326,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         task.pk,
         lambda: supervision.comment_post(actor=request.user, task=task, text=form.cleaned_data["text"]),
-        "留言已发送。",
+        _("留言已发送。"),
         "comment",
     )
 
@@ -349,7 +350,7 @@ def decide_completion(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: request_services.completion_decide(
             actor=request.user, request=completion, approve=approve, reason=form.cleaned_data["reason"]
         ),
-        "已同意办结。" if approve else "已退回办结申请，任务回到办理中。",
+        _("已同意办结。") if approve else _("已退回办结申请，任务回到办理中。"),
     )
 
 
@@ -376,5 +377,5 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
             granted_due=form.cleaned_data["granted_due"],
             reason=form.cleaned_data["reason"],
         ),
-        "已同意延期。" if grant else "已不同意延期。",
+        _("已同意延期。") if grant else _("已不同意延期。"),
     )

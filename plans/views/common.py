@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from plans.services.errors import WorkflowError
 
@@ -39,5 +40,9 @@ def form_errors_text(form) -> str:
     parts = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
-    return "；".join(parts)
+        parts.append(
+            _("%(label)s：%(errors)s") % {"label": label, "errors": _("；").join(errors)}
+            if label
+            else _("；").join(errors)
+        )
+    return _("；").join(parts)

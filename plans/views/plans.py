@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
@@ -37,5 +38,5 @@ def plan_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     except PlanStateError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "计划已发布，各承办单位可以看到自己的任务了。")
+        messages.success(request, _("计划已发布，各承办单位可以看到自己的任务了。"))
     return redirect("plans:plan_detail", pk=plan.pk)

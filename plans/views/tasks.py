@@ -8,11 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Unit, UnitKind, User
 from audit.selectors import audit_for_task, audit_for_user
 from core import clock
+from plans import periods
 from plans.forms_workflow import (
     CompletionRequestForm,
     DecisionForm,
@@ -128,9 +131,9 @@ def _period_choices(assignment, reported_keys: set[str], today) -> list[tuple[st
     for period in reportable_periods(assignment):
         note = ""
         if period.key in reported_keys:
-            note = "（已填报，再次提交为更正）"
+            note = _("（已填报，再次提交为更正）")
         elif period.due < today:
-            note = "（已过报送截止日，补报）"
+            note = _("（已过报送截止日，补报）")
         choices.append((period.key, f"{period.label}{note}"))
     return choices
 
@@ -141,10 +144,10 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
     """File a progress report for one of the unit's assignments; the form starts from the last report."""
     assignment = assignment_for_report(request.user, pk)
     if not can_act_for(request.user, assignment):
-        raise PermissionDenied("只有承办单位的人员可以填报。")
+        raise PermissionDenied(_("只有承办单位的人员可以填报。"))
     today = clock.today()
     if assignment.task.plan.status != "published" or assignment.status in ("completed", "declined"):
-        messages.error(request, "这项任务已办结、已退回或计划未发布，不需要填报。")
+        messages.error(request, _("这项任务已办结、已退回或计划未发布，不需要填报。"))
         return redirect("plans:task_detail", pk=assignment.task_id)
     reported_keys = set(ProgressReport.objects.filter(assignment=assignment).values_list("period_key", flat=True))
     choices = _period_choices(assignment, reported_keys, today)
@@ -167,11 +170,15 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
             except WorkflowError as exc:
                 form.add_error(None, str(exc))
             else:
-                label = dict(choices)[report.period_key].split("（")[0]
+                label = periods.period_by_key(
+                    report.cycle, report.period_key, due_day=assignment.task.plan.report_due_day
+                ).label
                 if report.needs_approval:
-                    messages.success(request, f"已提交{label}进展，待本单位负责人审核后报送局里。")
+                    messages.success(
+                        request, _("已提交%(period)s进展，待本单位负责人审核后报送局里。") % {"period": label}
+                    )
                 else:
-                    messages.success(request, f"已报送{label}进展。")
+                    messages.success(request, _("已报送%(period)s进展。") % {"period": label})
                 return redirect("core:home")
     else:
         initial = {"period_key": default_report_period(assignment, reported_keys).key}
@@ -193,7 +200,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a task's wording, deadline or cycle (admins); once published, its units are told."""
     task = task_for(request.user, pk)
     if not can_manage_plans(request.user):
-        raise PermissionDenied("只有系统管理员可以修改任务。")
+        raise PermissionDenied(_("只有系统管理员可以修改任务。"))
     form = TaskEditForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         changes = {field: form.cleaned_data[field] for field in TASK_EDITABLE_FIELDS if field in form.changed_data}
@@ -203,19 +210,20 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, "任务已修改。" + ("已通知承办单位。" if task.plan.status == "published" and changes else "")
+                request,
+                _("任务已修改。已通知承办单位。") if task.plan.status == "published" and changes else _("任务已修改。"),
             )
             return redirect("plans:task_detail", pk=task.pk)
     return render(request, "plans/task_edit.html", {"form": form, "task": task})
 
 
 UNIT_GROUPS = [
-    ("primary", "全部小学", {"kind": UnitKind.SCHOOL, "stage": "primary"}),
-    ("middle", "全部中学", {"kind": UnitKind.SCHOOL, "stage__in": ["middle", "high"]}),
-    ("nine_year", "九年一贯制学校", {"kind": UnitKind.SCHOOL, "stage__in": ["nine_year", "twelve_year"]}),
-    ("schools", "全部学校", {"kind": UnitKind.SCHOOL}),
-    ("kindergartens", "全部幼儿园", {"kind": UnitKind.KINDERGARTEN}),
-    ("departments", "全部机关科室", {"kind": UnitKind.DEPARTMENT}),
+    ("primary", gettext_lazy("全部小学"), {"kind": UnitKind.SCHOOL, "stage": "primary"}),
+    ("middle", gettext_lazy("全部中学"), {"kind": UnitKind.SCHOOL, "stage__in": ["middle", "high"]}),
+    ("nine_year", gettext_lazy("九年一贯制学校"), {"kind": UnitKind.SCHOOL, "stage__in": ["nine_year", "twelve_year"]}),
+    ("schools", gettext_lazy("全部学校"), {"kind": UnitKind.SCHOOL}),
+    ("kindergartens", gettext_lazy("全部幼儿园"), {"kind": UnitKind.KINDERGARTEN}),
+    ("departments", gettext_lazy("全部机关科室"), {"kind": UnitKind.DEPARTMENT}),
 ]
 
 
@@ -226,7 +234,7 @@ def task_split(request: HttpRequest, pk: int) -> HttpResponse:
     task = task_for(request.user, pk)
     lead = assignments_visible_to(request.user).filter(task=task, role="lead").exclude(status="declined").first()
     if task.parent_id is not None or not can_split(request.user, task, lead.unit_id if lead else None):
-        raise PermissionDenied("只有牵头单位和系统管理员可以分解任务。")
+        raise PermissionDenied(_("只有牵头单位和系统管理员可以分解任务。"))
     units = Unit.objects.filter(is_active=True).exclude(kind__in=[UnitKind.BUREAU, UnitKind.LEADERSHIP])
     units = units.order_by("kind", "sort_order", "name")
     form = SplitForm(request.POST or None, units=units, initial={"deadline": task.deadline})
@@ -244,7 +252,7 @@ def task_split(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已分解为 {len(created)} 个子任务，并通知了各承办单位。")
+            messages.success(request, _("已分解为 %(count)s 个子任务，并通知了各承办单位。") % {"count": len(created)})
             return redirect("plans:task_detail", pk=task.pk)
     groups = []
     unit_list = list(units)
@@ -274,7 +282,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("文件已不存在。") from exc
+        raise Http404(_("文件已不存在。")) from exc
     inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
     return FileResponse(
         handle, as_attachment=not inline, filename=attachment.original_name, content_type=attachment.content_type
@@ -286,7 +294,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """Show the bureau what waits: requests to decide, assignments not yet received, declined ones."""
     if not can_see_all_units(request.user):
-        raise PermissionDenied("只有局机关人员可以查看督办待办。")
+        raise PermissionDenied(_("只有局机关人员可以查看督办待办。"))
     today = clock.today()
     return render(
         request,
@@ -311,7 +319,7 @@ def task_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show every recorded change to a task and the records under it (admins)."""
     task = task_for(request.user, pk)
     if not can_read_audit(request.user):
-        raise PermissionDenied("只有系统管理员可以查看操作记录。")
+        raise PermissionDenied(_("只有系统管理员可以查看操作记录。"))
     events = list(audit_for_task(task, related=task_record_ids(task))[:1000])
     return render(request, "plans/task_audit.html", {"task": task, "events": events})
 
@@ -321,7 +329,7 @@ def task_audit(request: HttpRequest, pk: int) -> HttpResponse:
 def user_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show every change a person made (admins)."""
     if not can_read_audit(request.user):
-        raise PermissionDenied("只有系统管理员可以查看操作记录。")
+        raise PermissionDenied(_("只有系统管理员可以查看操作记录。"))
     person = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     events = list(audit_for_user(person)[:1000])
     return render(request, "plans/user_audit.html", {"person": person, "events": events})

@@ -9,11 +9,10 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-
-from core import clock
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core import clock
 from plans.models import Assignment, ImportStatus, Plan, PlanImport, Section, Task
 from plans.services.import_review import plan_import_bulk_assign, plan_import_update_review
 from plans.services.imports import (
