@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Unit, User
 from core import clock
+from notifications.services import notification_mark_read
 from plans import periods
 from plans.lights import Light, annotate_lights
 from plans.models import (
@@ -99,7 +100,22 @@ def seed_demo_history() -> HistoryResult:
     for plan, play in todo:
         result.events += play(plan, cast)
         result.played.append(plan)
+    _everyone_reads_their_older_messages()
     return result
+
+
+def _everyone_reads_their_older_messages(days: int = 3) -> None:
+    """Mark read what people would have read by now: every message older than a few days.
+
+    The last few days' messages stay unread, so the inbox and its count show something true.
+    """
+    evening = timezone.make_aware(
+        datetime.datetime.combine(clock.today() - datetime.timedelta(days=days), datetime.time(18, 0))
+    )
+    with clock.frozen_at(evening):
+        for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
+            older = user.notifications.filter(read_at__isnull=True, created_at__lt=evening).values_list("pk", flat=True)
+            notification_mark_read(user=user, notification_ids=list(older))
 
 
 def _units_joining_later() -> list[int]:
