@@ -20,7 +20,7 @@ from plans.services.notify import NotificationKind, notify_roles, notify_units, 
 
 def lock_assignment(assignment: Assignment) -> Assignment:
     """Return the assignment re-read under a row lock, with its task, plan and unit."""
-    return Assignment.objects.select_for_update().select_related("task__plan", "unit").get(pk=assignment.pk)
+    return Assignment.objects.select_for_update(of=("self",)).select_related("task__plan", "unit").get(pk=assignment.pk)
 
 
 def handed_out_at(assignment: Assignment) -> datetime.datetime:

@@ -82,7 +82,7 @@ def task_update(*, actor: User, task: Task, **changes) -> Task:
     unknown = set(changes) - set(TASK_EDITABLE_FIELDS)
     if unknown:
         raise WorkflowError(_("这些字段不能在这里修改：%(fields)s") % {"fields": _("、").join(sorted(unknown))})
-    locked = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    locked = Task.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task.pk)
     if not (changes.get("headline", locked.headline) or "").strip():
         raise WorkflowError(_("任务名称不能为空。"))
     before = model_snapshot(locked, changes.keys())

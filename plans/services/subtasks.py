@@ -43,7 +43,7 @@ def subtask_split(
     Sub-tasks are numbered after the parent (三.11-1, 三.11-2, …) and inherit its section, reporting
     cycle and, unless another is given, its deadline. The parent's progress rolls up from them.
     """
-    parent = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    parent = Task.objects.select_for_update(of=("self",)).select_related("plan").get(pk=task.pk)
     require_split(actor, parent, lead_unit_id(parent))
     if parent.parent_id is not None:
         raise WorkflowError(_("子任务不能再分解，请在原任务下分解。"))

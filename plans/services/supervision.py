@@ -65,7 +65,7 @@ def reminder_send(*, actor: User, assignments: Iterable[Assignment], message: st
     message = (message or "").strip()
     ids = {assignment.pk for assignment in assignments}
     targets = list(
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, status__in=OPEN_STATUSES, task__plan__status=PlanStatus.PUBLISHED)
         .select_related("task", "unit")
         .order_by("pk")
@@ -106,7 +106,9 @@ def escalation_raise(
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("请写明督办事由。"))
-    locked = Assignment.objects.select_for_update().select_related("task__plan", "unit").get(pk=assignment.pk)
+    locked = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("task__plan", "unit").get(pk=assignment.pk)
+    )
     if locked.status not in OPEN_STATUSES or locked.task.plan.status != PlanStatus.PUBLISHED:
         raise WorkflowError(_("这项任务已办结、已退回或尚未发布，不能督办。"))
     today = clock.today()
@@ -139,7 +141,7 @@ def escalation_raise(
 def escalation_respond(*, actor: User, escalation: Escalation, text: str) -> EscalationResponse:
     """Answer an escalation in writing on behalf of the escalated unit."""
     locked = (
-        Escalation.objects.select_for_update()
+        Escalation.objects.select_for_update(of=("self",))
         .select_related("assignment__task", "assignment__unit", "created_by")
         .get(pk=escalation.pk)
     )

@@ -140,7 +140,7 @@ class TestNoRewriting:
             ReportApproval.objects.get(report=waiting).delete()
         for statement in (
             "UPDATE plans_attachment SET sha256 = 'forged'",
-            "UPDATE plans_reportapproval SET approved = 1",
+            "UPDATE plans_reportapproval SET note = 'rewritten'",
         ):
             with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(statement)
