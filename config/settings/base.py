@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "audit",
     "plans",
     "notifications",
+    "dashboard",
+    "assessment",
     "seeds",
 ]
 

@@ -21,6 +21,9 @@ class ProgressReport(AppendOnlyModel):
     period_key = models.CharField(_("报送期次"), max_length=16, help_text=_("如 2020-09、2020-09-2（中旬）、2020-Q3"))
     period_start = models.DateField(_("期次开始"))
     period_end = models.DateField(_("期次结束"))
+    due_on = models.DateField(
+        _("报送截止日"), null=True, blank=True, help_text=_("该期次的报送截止日；晚于此日填报即为逾期报送")
+    )
     text = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("完成进度(%)"), validators=[MaxValueValidator(100)])
     status = models.CharField(_("进展状态"), max_length=12, choices=ProgressStatus.choices)

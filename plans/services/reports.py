@@ -197,6 +197,7 @@ def report_submit(
         period_key=period.key,
         period_start=period.start,
         period_end=period.end,
+        due_on=period.due,
         text=text,
         percent=percent,
         status=status,
