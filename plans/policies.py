@@ -80,6 +80,11 @@ def require_manage_plans(user: User) -> None:
     _require(can_manage_plans(user), _("只有系统管理员可以管理工作计划。"))
 
 
+def require_see_all_units(user: User) -> None:
+    """Raise PermissionDenied unless the user sees every unit (admins, supervisors, leaders)."""
+    _require(can_see_all_units(user), _("只有局机关人员可以使用督查台。"))
+
+
 def require_supervise(user: User) -> None:
     """Raise PermissionDenied unless the user may remind and escalate."""
     _require(can_supervise(user), _("只有督查人员、局领导和系统管理员可以催办、督办。"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import actions, imports, plans, tasks
+from plans.views import actions, imports, plans, review, tasks
 
 app_name = "plans"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("<int:pk>/publish/", plans.plan_publish_view, name="plan_publish"),
     path("queue/", tasks.queue, name="queue"),
+    path("review/", review.review, name="review"),
+    path("review/bulk/", review.review_bulk, name="review_bulk"),
+    path("review/filters/", review.saved_filter_create, name="saved_filter_create"),
+    path("review/filters/<int:pk>/delete/", review.saved_filter_remove, name="saved_filter_delete"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:pk>/split/", tasks.task_split, name="task_split"),

@@ -15,6 +15,7 @@ from plans.models.choices import (
 from plans.models.imports import ImportStatus, PlanImport
 from plans.models.plan import Milestone, Plan, Section, Task
 from plans.models.report import Attachment, ProgressReport, ReportApproval
+from plans.models.saved_filter import SavedFilter
 from plans.models.supervision import (
     Comment,
     CompletionRequest,
@@ -52,6 +53,7 @@ __all__ = [
     "ReminderKind",
     "ReportApproval",
     "ReportingCycle",
+    "SavedFilter",
     "Section",
     "Task",
 ]

@@ -138,6 +138,34 @@ def escalation_raise(
 
 
 @transaction.atomic
+def escalation_raise_many(
+    *,
+    actor: User,
+    assignments: Iterable[Assignment],
+    reason: str,
+    response_due: datetime.date | None = None,
+) -> list[Escalation]:
+    """Escalate a selection at once (from the review list); those already closed or declined are skipped.
+
+    All or nothing: one transaction, so a refusal (an empty reason, a past date) escalates none.
+    """
+    require_supervise(actor)
+    chosen = list(
+        Assignment.objects.filter(
+            pk__in={assignment.pk for assignment in assignments},
+            status__in=OPEN_STATUSES,
+            task__plan__status=PlanStatus.PUBLISHED,
+        ).order_by("pk")
+    )
+    if not chosen:
+        raise WorkflowError(_("所选任务都已办结、已退回或尚未发布，没有需要督办的。"))
+    return [
+        escalation_raise(actor=actor, assignment=assignment, reason=reason, response_due=response_due)
+        for assignment in chosen
+    ]
+
+
+@transaction.atomic
 def escalation_respond(*, actor: User, escalation: Escalation, text: str) -> EscalationResponse:
     """Answer an escalation in writing on behalf of the escalated unit."""
     locked = (
