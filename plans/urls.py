@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/review/", imports.import_review, name="import_review"),
     path("<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("<int:pk>/publish/", plans.plan_publish_view, name="plan_publish"),
+    path("<int:pk>/tree/", plans.plan_tree_view, name="plan_tree"),
     path("queue/", tasks.queue, name="queue"),
     path("review/", review.review, name="review"),
     path("review/bulk/", review.review_bulk, name="review_bulk"),

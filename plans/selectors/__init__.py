@@ -5,6 +5,7 @@ from plans.selectors.scoping import (
     light_counts_by_plan,
     plan_list_for,
     plan_outline,
+    plan_tree,
     plans_visible_to,
     tasks_visible_to,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "light_counts_by_plan",
     "plan_list_for",
     "plan_outline",
+    "plan_tree",
     "plans_visible_to",
     "tasks_visible_to",
 ]

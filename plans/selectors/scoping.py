@@ -97,3 +97,44 @@ def light_counts_by_plan(*, plan_ids: list[int], today) -> dict[int, dict[str, i
     for row in rows:
         counts[row["task__plan_id"]][row["light"]] = row["n"]
     return counts
+
+
+def plan_tree(*, plan: Plan, user: User, today) -> list[dict]:
+    """Return the plan as a tree of parts → sections → tasks, each task with its light and percent.
+
+    Built from `plan_outline` (three queries); nodes are plain dicts for the template:
+    {"section": Section | None, "tasks": [...], "children": [...], "lights": {light: n}}.
+    """
+    sections, tasks = plan_outline(plan=plan, user=user, today=today)
+    nodes = {section.pk: {"section": section, "tasks": [], "children": [], "lights": {}} for section in sections}
+    roots: list[dict] = []
+    loose = {"section": None, "tasks": [], "children": [], "lights": {}}
+    for section in sections:
+        node = nodes[section.pk]
+        parent = nodes.get(section.parent_id)
+        (parent["children"] if parent else roots).append(node)
+    for task in tasks:
+        node = nodes.get(task.section_id, loose)
+        node["tasks"].append(task)
+        task.percent = (
+            round(task.subtask_percent)
+            if task.subtask_count and task.subtask_percent is not None
+            else (task.lead_assignment.percent if task.lead_assignment else 0)
+        )
+
+    def tally(node: dict) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for task in node["tasks"]:
+            counts[task.light] = counts.get(task.light, 0) + 1
+        for child in node["children"]:
+            for light, n in tally(child).items():
+                counts[light] = counts.get(light, 0) + n
+        node["lights"] = counts
+        return counts
+
+    for node in roots:
+        tally(node)
+    if loose["tasks"]:
+        tally(loose)
+        roots.insert(0, loose)
+    return [node for node in roots if node["lights"] or node["children"]]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from plans.policies import can_manage_plans
-from plans.selectors import plan_outline, plans_visible_to
+from plans.selectors import plan_outline, plan_tree, plans_visible_to
 from plans.services.plans import PlanStateError, plan_publish
 
 
@@ -40,3 +40,21 @@ def plan_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("计划已发布，各承办单位可以看到自己的任务了。"))
     return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_GET
+def plan_tree_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the plan as a collapsible, printable tree with each item's light and percent."""
+    plan = get_object_or_404(plans_visible_to(request.user), pk=pk)
+    today = clock.today()
+    return render(
+        request,
+        "plans/plan_tree.html",
+        {
+            "plan": plan,
+            "tree": plan_tree(plan=plan, user=request.user, today=today),
+            "today": today,
+            "light_order": ["red", "yellow", "green", "grey", "done"],
+        },
+    )
