@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.ids import parse_ids
 from notifications.selectors import inbox_for, unread_count
 from notifications.services import notification_mark_read
 
@@ -31,7 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one message (`id`) or all messages read; htmx gets the updated row, a plain post a redirect."""
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("id"))
     notification_mark_read(user=request.user, notification_ids=ids or None)
     if request.headers.get("HX-Request") and ids:
         notification = inbox_for(request.user).filter(pk=ids[0]).first()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from accounts.models import UnitKind
+from core.ids import parse_id
 from plans.lights import HOLDING, Light, annotate_lights, visible_report_q
-from plans.models import Assignment, AssignmentStatus, Escalation, PlanStatus, ProgressReport
+from plans.models import Assignment, AssignmentStatus, Escalation, PlanStatus, ProgressReport, Section
 
 DEFAULT_LIGHTS = (Light.RED.value, Light.YELLOW.value)
 SORTS = {
@@ -44,8 +45,8 @@ class ReviewFilters:
         for name in ("plan", "section", "unit"):
             value = (query.get(name) or "").strip()
             if value:
-                if value.isdigit():
-                    setattr(filters, name, int(value))
+                if parse_id(value) is not None:
+                    setattr(filters, name, parse_id(value))
                 else:
                     filters.errors.append(name)
         kind = (query.get("kind") or "").strip()
@@ -69,6 +70,21 @@ class ReviewFilters:
         return filters
 
 
+def section_and_descendants(section_id: int) -> list[int]:
+    """Return the section's id and those of every section under it, at any depth (one query)."""
+    plan_id = Section.objects.filter(pk=section_id).values("plan_id")
+    rows = list(Section.objects.filter(plan_id__in=plan_id).values_list("pk", "parent_id"))
+    found = {section_id}
+    grew = True
+    while grew:
+        grew = False
+        for pk, parent_id in rows:
+            if parent_id in found and pk not in found:
+                found.add(pk)
+                grew = True
+    return sorted(found)
+
+
 def _light_rank() -> Case:
     return Case(
         *[
@@ -81,13 +97,15 @@ def _light_rank() -> Case:
 
 
 def _filtered(filters: ReviewFilters, *, today: datetime.date, by_light: bool) -> QuerySet[Assignment]:
-    queryset = Assignment.objects.filter(task__plan__status=PlanStatus.PUBLISHED).exclude(
-        status=AssignmentStatus.DECLINED
-    )
-    if filters.plan:
-        queryset = queryset.filter(task__plan_id=filters.plan)
+    queryset = Assignment.objects.exclude(status=AssignmentStatus.DECLINED)
+    if filters.plan:  # a chosen plan may be archived too; without one, the live (published) plans
+        queryset = queryset.filter(
+            task__plan_id=filters.plan, task__plan__status__in=[PlanStatus.PUBLISHED, PlanStatus.ARCHIVED]
+        )
+    else:
+        queryset = queryset.filter(task__plan__status=PlanStatus.PUBLISHED)
     if filters.section:
-        queryset = queryset.filter(Q(task__section_id=filters.section) | Q(task__section__parent_id=filters.section))
+        queryset = queryset.filter(task__section_id__in=section_and_descendants(filters.section))
     if filters.unit:
         queryset = queryset.filter(unit_id=filters.unit)
     if filters.kind:

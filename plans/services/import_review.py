@@ -217,7 +217,7 @@ def plan_import_update_review(
             errors.append(f"成文日期“{meta['issued_on']}”不是有效日期，请按 2020-07-02 的格式填写。")
     if "plan_year" in metadata:
         year_text = metadata["plan_year"].strip()
-        if year_text.isdigit() and 2000 <= int(year_text) <= 2100:
+        if year_text.isascii() and year_text.isdigit() and 2000 <= int(year_text) <= 2100:
             meta["plan_year"] = int(year_text)
         elif year_text:
             errors.append(f"计划年度“{year_text}”无效，请填写四位年份，如 2024。")

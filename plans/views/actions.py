@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
+from core.ids import parse_id, parse_ids
 from plans.forms_workflow import (
     CompletionRequestForm,
     DecisionForm,
@@ -148,7 +149,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remind_many(request: HttpRequest) -> HttpResponse:
     """Remind a selection of assignments at once (from the task page or the queue)."""
-    ids = [int(value) for value in request.POST.getlist("assignment") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("assignment"))
     chosen = list(assignments_visible_to(request.user).filter(pk__in=ids).select_related("task"))
     if not chosen:
         messages.error(request, _("请先勾选要催办的单位。"))
@@ -193,7 +194,7 @@ def escalate_on_task(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = request.POST.get("assignment", "")
     assignment = get_object_or_404(
         assignments_visible_to(request.user).filter(task=task).select_related("task", "unit"),
-        pk=int(chosen) if chosen.isdigit() else 0,
+        pk=parse_id(chosen) or 0,
     )
     return escalate(request, assignment.pk)
 

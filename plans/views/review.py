@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit, UnitKind
 from core import clock
+from core.ids import parse_ids
 from plans.forms_workflow import EscalationForm
 from plans.lights import Light
 from plans.models import Plan, PlanStatus, SavedFilter, Section
@@ -43,7 +44,9 @@ def review(request: HttpRequest) -> HttpResponse:
     rows = review_page_rows(review_queryset(filters, today=today), filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = clean_query(request.GET)
-    plans = list(Plan.objects.filter(status=PlanStatus.PUBLISHED).order_by("-plan_year", "-id"))
+    plans = list(
+        Plan.objects.filter(status__in=[PlanStatus.PUBLISHED, PlanStatus.ARCHIVED]).order_by("-plan_year", "-id")
+    )
     sections = list(Section.objects.filter(plan_id=filters.plan).order_by("position")) if filters.plan else []
     return render(
         request,
@@ -85,7 +88,7 @@ def _back_to_review(request: HttpRequest) -> HttpResponse:
 def review_bulk(request: HttpRequest) -> HttpResponse:
     """Remind or escalate the assignments ticked on the review list."""
     _require_bureau(request)
-    ids = [int(value) for value in request.POST.getlist("assignment") if value.isdigit()]
+    ids = parse_ids(request.POST.getlist("assignment"))
     chosen = list(assignments_visible_to(request.user).filter(pk__in=ids))
     if not chosen:
         messages.error(request, _("请先勾选要催办或督办的任务。"))
