@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     COMPLETION = "completion", _("办结")
     EXTENSION = "extension", _("延期")
     COMMENT = "comment", _("留言")
+    OBJECTION = "objection", _("考核异议")
 
 
 class Notification(models.Model):

@@ -155,8 +155,12 @@ def annotate_lights(queryset: QuerySet, *, today: datetime.date, soon_days: int 
         ),
         report_required=required,
     )
+    candidate_keys = sorted({period.key for _condition, period in cases})
     queryset = queryset.annotate(
-        reported_last_period=Exists(reports.filter(period_key=OuterRef("last_period_key"))),
+        # the IN list lets the database use the (period_key, assignment) index instead of every report
+        reported_last_period=Exists(
+            reports.filter(period_key__in=candidate_keys, period_key=OuterRef("last_period_key"))
+        ),
         has_report=Exists(reports),
         escalated_unanswered=Exists(open_escalations),
     )

@@ -87,6 +87,10 @@ def _database_from_url(url: str) -> dict:
         # A file, not memory, so a Celery worker started by a test can open the same database;
         # one per process, so two test runs on one machine do not share it.
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+    elif config["ENGINE"].startswith("django.db.backends.postgresql"):
+        # The list queries' cost estimates cross PostgreSQL's JIT thresholds while the work itself takes
+        # milliseconds; compiling took 450 of 520 ms in the city-scale benchmark (bench/review_city_scale.py).
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 

@@ -58,7 +58,10 @@ class ProgressReport(AppendOnlyModel):
                 condition=~models.Q(status="delayed") | ~models.Q(delay_reason=""), name="report_delay_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["assignment", "period_start", "created_at"], name="report_history_idx")]
+        indexes = [
+            models.Index(fields=["assignment", "period_start", "created_at"], name="report_history_idx"),
+            models.Index(fields=["period_key", "assignment"], name="report_period_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.period_key} {self.percent}%"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from accounts.models import UnitKind
 from core.ids import parse_id
@@ -13,13 +13,21 @@ from plans.lights import HOLDING, Light, annotate_lights, visible_report_q
 from plans.models import Assignment, AssignmentStatus, Escalation, PlanStatus, ProgressReport, Section
 
 DEFAULT_LIGHTS = (Light.RED.value, Light.YELLOW.value)
+# Rows without a deadline sort after dated ones, and never-reported rows first under 最久未填报, on every database.
+_DUE_FIRST = F("effective_due").asc(nulls_last=True)
 SORTS = {
-    "light": ("light_rank", "effective_due", "task__plan_id", "task__position", "unit__sort_order"),
-    "deadline": ("effective_due", "light_rank", "task__plan_id", "task__position", "unit__sort_order"),
-    "-deadline": ("-effective_due", "light_rank", "task__plan_id", "task__position", "unit__sort_order"),
-    "unit": ("unit__sort_order", "unit__name", "light_rank", "effective_due", "task__position"),
+    "light": ("light_rank", _DUE_FIRST, "task__plan_id", "task__position", "unit__sort_order"),
+    "deadline": (_DUE_FIRST, "light_rank", "task__plan_id", "task__position", "unit__sort_order"),
+    "-deadline": (
+        F("effective_due").desc(nulls_last=True),
+        "light_rank",
+        "task__plan_id",
+        "task__position",
+        "unit__sort_order",
+    ),
+    "unit": ("unit__sort_order", "unit__name", "light_rank", _DUE_FIRST, "task__position"),
     "task": ("task__plan_id", "task__position", "task__path", "unit__sort_order"),
-    "last_report": ("last_report_at", "light_rank", "effective_due", "task__position"),
+    "last_report": (F("last_report_at").asc(nulls_first=True), "light_rank", _DUE_FIRST, "task__position"),
 }
 
 
@@ -37,6 +45,13 @@ class ReviewFilters:
     missing: bool = False
     sort: str = "light"
     errors: list[str] = field(default_factory=list)
+    _sections: list[int] | None = field(default=None, repr=False)
+
+    def section_ids(self) -> list[int]:
+        """Return the chosen section and every section under it (looked up once per request)."""
+        if self._sections is None:
+            self._sections = section_and_descendants(self.section) if self.section else []
+        return self._sections
 
     @classmethod
     def from_query(cls, query) -> ReviewFilters:
@@ -54,9 +69,12 @@ class ReviewFilters:
             filters.kind = kind
         elif kind:
             filters.errors.append("kind")
-        lights = tuple(value for value in query.getlist("light") if value in Light.values)
+        asked = [value for value in query.getlist("light") if value]
+        lights = tuple(value for value in asked if value in Light.values)
         if lights:
             filters.lights = lights
+        if len(lights) < len(asked):
+            filters.errors.append("light")
         for name in ("due_from", "due_to"):
             value = (query.get(name) or "").strip()
             if value:
@@ -67,6 +85,8 @@ class ReviewFilters:
         filters.missing = query.get("missing") == "1"
         sort = query.get("sort") or "light"
         filters.sort = sort if sort in SORTS else "light"
+        if sort not in SORTS:
+            filters.errors.append("sort")
         return filters
 
 
@@ -105,7 +125,7 @@ def _filtered(filters: ReviewFilters, *, today: datetime.date, by_light: bool) -
     else:
         queryset = queryset.filter(task__plan__status=PlanStatus.PUBLISHED)
     if filters.section:
-        queryset = queryset.filter(task__section_id__in=section_and_descendants(filters.section))
+        queryset = queryset.filter(task__section_id__in=filters.section_ids())
     if filters.unit:
         queryset = queryset.filter(unit_id=filters.unit)
     if filters.kind:

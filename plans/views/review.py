@@ -72,7 +72,7 @@ def review(request: HttpRequest) -> HttpResponse:
             ],
             "saved_filters": list(SavedFilter.objects.filter(owner=request.user).order_by("name")),
             "can_supervise": can_supervise(request.user),
-            "escalation_form": EscalationForm(),
+            "escalation_form": EscalationForm(use_required_attribute=False),
             "error_fields": filters.errors,
         },
     )

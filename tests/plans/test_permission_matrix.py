@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.http import QueryDict
 from django.urls import resolve, reverse
 
 from accounts.models import Unit
@@ -45,12 +46,14 @@ from plans.models import (
     ProgressReport,
     Reminder,
     ReportApproval,
+    SavedFilter,
     Task,
 )
 from plans.services.assignments import assignment_decline
 from plans.services.plans import plan_publish
 from plans.services.reports import report_submit
 from plans.services.requests import completion_decide, completion_request_submit, extension_request_submit
+from plans.services.saved_filters import saved_filter_save
 from plans.services.supervision import (
     comment_post,
     escalation_raise,
@@ -107,6 +110,8 @@ PAGES = {
     "task_audit":                      _row(OK,        FORBIDDEN,  FORBIDDEN, FORBIDDEN,    FORBIDDEN,  NOT_FOUND),
     "user_audit":                      _row(OK,        FORBIDDEN,  FORBIDDEN, FORBIDDEN,    FORBIDDEN,  FORBIDDEN),
     "queue":                           _row(OK,        OK,         OK,        FORBIDDEN,    FORBIDDEN,  FORBIDDEN),
+    "review":                          _row(OK,        OK,         OK,        FORBIDDEN,    FORBIDDEN,  FORBIDDEN),
+    "plan_tree":                       _row(OK,        OK,         OK,        OK,           OK,         OK),
     "inbox":                           _row(OK,        OK,         OK,        OK,           OK,         OK),
     "attachment_of_report":            _row(OK,        OK,         OK,        OK,           OK,         NOT_FOUND),
     "attachment_of_completion":        _row(OK,        OK,         OK,        OK,           OK,         NOT_FOUND),
@@ -128,6 +133,11 @@ ACTIONS_MATRIX = {
     "remind":                          _row(DONE,      DONE,       DONE,      FORBIDDEN,    FORBIDDEN,  NOT_FOUND),
     # the chosen ids are filtered to what the user sees: another school's picks are simply not there
     "remind_many":                     _row(DONE,      DONE,       DONE,      FORBIDDEN,    FORBIDDEN,  REFUSED),
+    # the review list is the bureau's: a unit is refused before anything is looked up
+    "review_bulk":                     _row(DONE,      DONE,       DONE,      FORBIDDEN,    FORBIDDEN,  FORBIDDEN),
+    "saved_filter_create":             _row(DONE,      DONE,       DONE,      FORBIDDEN,    FORBIDDEN,  FORBIDDEN),
+    # a saved filter is its owner's (the supervisor's here): anyone else's guess at it finds nothing
+    "saved_filter_delete":             _row(NOT_FOUND, DONE,       NOT_FOUND, FORBIDDEN,    FORBIDDEN,  FORBIDDEN),
     "escalate":                        _row(DONE,      DONE,       DONE,      FORBIDDEN,    FORBIDDEN,  NOT_FOUND),
     "task_escalate":                   _row(DONE,      DONE,       DONE,      FORBIDDEN,    FORBIDDEN,  NOT_FOUND),
     "reassign":                        _row(DONE,      FORBIDDEN,  FORBIDDEN, FORBIDDEN,    FORBIDDEN,  NOT_FOUND),
@@ -180,6 +190,7 @@ class World:
     report_attachment: Attachment
     unapproved_attachment: Attachment
     completion_attachment: Attachment
+    saved_filter: SavedFilter
 
 
 MARKERS = {
@@ -292,6 +303,7 @@ def world(people, bureau) -> World:
         report_attachment=report.attachments.get(),
         unapproved_attachment=unapproved.attachments.get(),
         completion_attachment=completion.attachments.get(),
+        saved_filter=saved_filter_save(actor=supervisor, name="本校逾期", query=QueryDict("light=red")),
     )
 
 
@@ -317,6 +329,7 @@ def world_state() -> dict[str, Any]:
         "completions": list(CompletionRequest.objects.order_by("pk").values_list("pk", "decision")),
         "extensions": list(ExtensionRequest.objects.order_by("pk").values_list("pk", "decision", "granted_due")),
         "notifications": Notification.objects.count(),
+        "saved_filters": list(SavedFilter.objects.order_by("pk").values_list("pk", "owner", "name", "query")),
         "audit": AuditEvent.objects.count(),
     }
 
@@ -337,6 +350,8 @@ PAGE_URLS: dict[str, Callable[[World, dict], str]] = {
     "task_audit": lambda w, people: reverse("plans:task_audit", args=[w.live_task.pk]),
     "user_audit": lambda w, people: reverse("plans:user_audit", args=[people["unit_staff"].pk]),
     "queue": lambda w, people: reverse("plans:queue"),
+    "review": lambda w, people: reverse("plans:review"),
+    "plan_tree": lambda w, people: reverse("plans:plan_tree", args=[w.plan.pk]),
     "inbox": lambda w, people: reverse("notifications:inbox"),
     "attachment_of_report": lambda w, people: reverse("plans:attachment_download", args=[w.report_attachment.pk]),
     "attachment_of_completion": lambda w, people: reverse(
@@ -460,6 +475,14 @@ def _reminded(w: World, actor) -> None:
 def _reminded_both(w: World, actor) -> None:
     reminders = Reminder.objects.filter(created_by=actor, message="请本周内报送。")
     assert [r.assignment for r in reminders.order_by("assignment_id")] == [w.live, w.live_co]
+
+
+def _saved(w: World, actor) -> None:
+    assert list(SavedFilter.objects.filter(owner=actor, name="红灯").values_list("query", flat=True)) == ["light=red"]
+
+
+def _saved_filter_gone(w: World, actor) -> None:
+    assert not SavedFilter.objects.filter(pk=w.saved_filter.pk).exists()
 
 
 def _escalated(w: World, actor) -> None:
@@ -594,6 +617,24 @@ ACTIONS: dict[str, Action] = {
         data=lambda w: {"assignment": [w.live.pk, w.live_co.pk], "message": "请本周内报送。"},
         lands=lambda w: _task_page(w.live_task),
         effect=_reminded_both,
+    ),
+    "review_bulk": Action(
+        url=lambda w: reverse("plans:review_bulk"),
+        data=lambda w: {"assignment": [w.live.pk, w.live_co.pk], "message": "请本周内报送。", "action": "remind"},
+        lands=lambda w: reverse("plans:review"),
+        effect=_reminded_both,
+    ),
+    "saved_filter_create": Action(
+        url=lambda w: reverse("plans:saved_filter_create"),
+        data=lambda w: {"name": "红灯", "light": "red", "page": "3"},
+        lands=lambda w: reverse("plans:review") + "?light=red",
+        effect=_saved,
+    ),
+    "saved_filter_delete": Action(
+        url=lambda w: reverse("plans:saved_filter_delete", args=[w.saved_filter.pk]),
+        data=lambda w: {},
+        lands=lambda w: reverse("plans:review"),
+        effect=_saved_filter_gone,
     ),
     "escalate": Action(
         url=lambda w: reverse("plans:assignment_escalate", args=[w.live.pk]),
