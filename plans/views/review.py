@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit, UnitKind
 from core import clock
-from core.ids import parse_ids
+from core.ids import parse_id, parse_ids
 from plans.forms_workflow import EscalationForm
 from plans.lights import Light
 from plans.models import Plan, PlanStatus, SavedFilter, Section
@@ -79,7 +79,11 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to_review(request: HttpRequest) -> HttpResponse:
+    """Go back to the list as it was: the same filters and, after a bulk action, the same page."""
     query = clean_query(request.POST)
+    page = parse_id(request.POST.get("page"))
+    if page and page > 1:
+        query = f"{query}&page={page}" if query else f"page={page}"
     return redirect(reverse("plans:review") + (f"?{query}" if query else ""))
 
 

@@ -667,7 +667,8 @@ def test_bulk_remind_reminds_each_ticked_open_assignment_once_and_skips_complete
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("plans:review") + "?light=red&light=yellow&sort=deadline"
+    # back to the same filters and the same page the rows were ticked on
+    assert response.url == reverse("plans:review") + "?light=red&light=yellow&sort=deadline&page=2"
     assert _messages(response) == [("success", "已催办 2 个承办单位。")]
     reminders = Reminder.objects.order_by("assignment_id")
     assert [(r.assignment_id, r.kind, r.message, r.created_by_id) for r in reminders] == [
