@@ -88,6 +88,12 @@ class Assignment(models.Model):
         return f"{self.task.path} {self.unit.name}（{self.get_role_display()}）"
 
     @property
+    def handed_out_at(self):
+        """Return when the unit received the assignment: its creation or the plan's publication, whichever is later."""
+        published = self.task.plan.published_at
+        return max(self.created_at, published) if published else self.created_at
+
+    @property
     def effective_deadline(self):
         """Return the granted deadline if there is one, else the task's."""
         return self.due_on or self.task.deadline

@@ -64,8 +64,7 @@ def supervision_queue(*, today: datetime.date, unacknowledged_limit: int = 200) 
             )[:unacknowledged_limit]
         )
     for assignment in unacknowledged:
-        received = max(assignment.created_at, assignment.task.plan.published_at)
-        assignment.waiting_days = (today - timezone.localdate(received)).days
+        assignment.waiting_days = (today - timezone.localdate(assignment.handed_out_at)).days
         assignment.decline_window_open = assignment.waiting_days <= settings.ASSIGNMENT_DECLINE_DAYS
     declined = list(
         Assignment.objects.filter(status=AssignmentStatus.DECLINED, replaced_by__isnull=True)

@@ -292,7 +292,7 @@ def _timeline(
     entries: list[TimelineEntry] = []
     handed_out: dict[datetime.datetime, list] = {}
     for assignment in assignments:  # one entry per hand-out moment, however many units it went to
-        moment = max(assignment.created_at, task.plan.published_at or assignment.created_at)
+        moment = assignment.handed_out_at
         handed_out.setdefault(moment, []).append(assignment)
     for moment, group in handed_out.items():
         leads = _("、").join(a.unit.name for a in group if a.role == AssignmentRole.LEAD)

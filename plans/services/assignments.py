@@ -23,15 +23,19 @@ def lock_assignment(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update(of=("self",)).select_related("task__plan", "unit").get(pk=assignment.pk)
 
 
-def handed_out_at(assignment: Assignment) -> datetime.datetime:
-    """Return when the unit received the assignment: its creation or the plan's publication, whichever is later."""
-    published = assignment.task.plan.published_at
-    return max(assignment.created_at, published) if published else assignment.created_at
+def mark_received(*, actor: User, assignment: Assignment) -> bool:
+    """Set a new assignment to received (签收) by the actor, unsaved; return whether anything changed."""
+    if assignment.status != AssignmentStatus.NEW:
+        return False
+    assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.acknowledged_at = clock.now()
+    assignment.acknowledged_by = actor
+    return True
 
 
 def decline_deadline(assignment: Assignment) -> datetime.date:
     """Return the last day on which the unit may still decline the assignment."""
-    received = timezone.localdate(handed_out_at(assignment))
+    received = timezone.localdate(assignment.handed_out_at)
     return received + datetime.timedelta(days=settings.ASSIGNMENT_DECLINE_DAYS)
 
 
@@ -49,9 +53,7 @@ def assignment_acknowledge(*, actor: User, assignment: Assignment) -> Assignment
     if locked.status != AssignmentStatus.NEW:
         raise WorkflowError(_("这项任务已签收或已退回，无需再次签收。"))
     before = model_snapshot(locked, ["status", "acknowledged_at", "acknowledged_by"])
-    locked.status = AssignmentStatus.IN_PROGRESS
-    locked.acknowledged_at = clock.now()
-    locked.acknowledged_by = actor
+    mark_received(actor=actor, assignment=locked)
     locked.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
     audit_updated(actor=actor, instance=locked, before=before, verb="assignment.acknowledge")
     return locked

@@ -28,7 +28,7 @@ from plans.models import (
     ReportApproval,
 )
 from plans.policies import require_act_for, require_approve_reports
-from plans.services.assignments import handed_out_at, lock_assignment
+from plans.services.assignments import lock_assignment, mark_received
 from plans.services.errors import WorkflowError
 from plans.services.notify import NotificationKind, notify_units, notify_users, task_url
 
@@ -44,7 +44,7 @@ def assignment_period(assignment: Assignment, day) -> periods.Period:
 
 def reportable_periods(assignment: Assignment) -> list[periods.Period]:
     """Return the periods a unit may report for now, newest first: from the hand-out to today, at most six."""
-    first = timezone.localdate(handed_out_at(assignment))
+    first = timezone.localdate(assignment.handed_out_at)
     cycle = assignment.task.effective_reporting_cycle
     found = periods.periods_between(cycle, first, clock.today(), due_day=assignment.task.plan.report_due_day)
     return list(reversed(found))[:MAX_PERIOD_CHOICES]
@@ -57,7 +57,7 @@ def default_report_period(assignment: Assignment, reported_keys: set[str]) -> pe
     closed = periods.last_closed_period(
         assignment.task.effective_reporting_cycle, today, due_day=assignment.task.plan.report_due_day
     )
-    handed_out = timezone.localdate(handed_out_at(assignment))
+    handed_out = timezone.localdate(assignment.handed_out_at)
     if closed.start >= handed_out and closed.key not in reported_keys and any(p.key == closed.key for p in choices):
         return closed
     return choices[0]
@@ -123,22 +123,16 @@ def _refresh_progress(*, actor: User, assignment: Assignment) -> None:
     before = model_snapshot(assignment, ["status", "percent", "acknowledged_at", "acknowledged_by"])
     if latest is not None:
         assignment.percent = latest.percent
-    if assignment.status == AssignmentStatus.NEW:
-        assignment.status = AssignmentStatus.IN_PROGRESS
-        assignment.acknowledged_at = clock.now()
-        assignment.acknowledged_by = actor
+    mark_received(actor=actor, assignment=assignment)
     assignment.save(update_fields=["status", "percent", "acknowledged_at", "acknowledged_by", "updated_at"])
     audit_updated(actor=actor, instance=assignment, before=before, verb="assignment.progress")
 
 
 def _acknowledge_by_reporting(*, actor: User, assignment: Assignment) -> None:
     """Record that a unit which reports on a new assignment has received it (签收), percent untouched."""
-    if assignment.status != AssignmentStatus.NEW:
-        return
     before = model_snapshot(assignment, ["status", "acknowledged_at", "acknowledged_by"])
-    assignment.status = AssignmentStatus.IN_PROGRESS
-    assignment.acknowledged_at = clock.now()
-    assignment.acknowledged_by = actor
+    if not mark_received(actor=actor, assignment=assignment):
+        return
     assignment.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
     audit_updated(actor=actor, instance=assignment, before=before, verb="assignment.acknowledge")
 

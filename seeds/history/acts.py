@@ -95,7 +95,7 @@ def holdings_of(plan: Plan, *, key: str) -> dict[tuple[str, str], Holding]:
     )
     for assignment in assignments:
         task = assignment.task
-        handed_out = timezone.localdate(max(assignment.created_at, plan.published_at))
+        handed_out = timezone.localdate(assignment.handed_out_at)
         name = task.number if key == "number" else task.path
         found[(name, assignment.unit.name)] = Holding(task, assignment.unit, assignment.role, handed_out)
     return found
