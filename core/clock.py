@@ -45,3 +45,8 @@ def set_for_all_threads(moment: datetime.datetime | None) -> None:
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     _for_all_threads = moment
+
+
+def start_of_day_after(day: datetime.date) -> datetime.datetime:
+    """Return the aware midnight that ends the day in the site's time zone (for "on or before this day" in SQL)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))

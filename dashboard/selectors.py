@@ -39,16 +39,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMonth
 from django.utils import timezone
 
+from core import clock
 from plans import periods
 from plans.lights import HOLDING, Light, annotate_lights
 from plans.models import Assignment, AssignmentStatus, Plan, PlanStatus, ProgressReport, Section, Task
 
 LIGHTS = (Light.RED.value, Light.YELLOW.value, Light.GREEN.value, Light.GREY.value, Light.DONE.value)
-
-
-def _start_of_next_day(day: datetime.date) -> datetime.datetime:
-    """Return the aware moment at which the day (in the site's time zone) is over."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
 def month_end(day: datetime.date) -> datetime.date:
@@ -193,7 +189,7 @@ def completion_trend(*, plan: Plan, today: datetime.date) -> list[TrendPoint]:
         return []
     aggregates = {}
     for index, (_month, as_of) in enumerate(months):
-        cutoff = _start_of_next_day(as_of)
+        cutoff = clock.start_of_day_after(as_of)
         handed_out = Q(created_at__lt=cutoff)
         completed = handed_out & Q(completed_at__lt=cutoff)
         # Seen by the bureau by then: needing no approval, or approved before the month ended.
@@ -307,8 +303,8 @@ def unit_figures(*, plan: Plan, today: datetime.date) -> list[UnitFigures]:
         missing[f"missing_{index}"] = Count(
             "pk",
             filter=Q(cycle=period.cycle)
-            & Q(created_at__lt=_start_of_next_day(period.start))
-            & (Q(completed_at__isnull=True) | Q(completed_at__gte=_start_of_next_day(period.due)))
+            & Q(created_at__lt=clock.start_of_day_after(period.start))
+            & (Q(completed_at__isnull=True) | Q(completed_at__gte=clock.start_of_day_after(period.due)))
             & ~Exists(reported),
         )
     unit_rows = (

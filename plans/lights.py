@@ -25,9 +25,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from plans import periods
 from plans.models.choices import AssignmentStatus
 
@@ -82,10 +82,6 @@ def light_for(facts: LightFacts, *, today: datetime.date, soon_days: int | None 
     return Light.GREEN
 
 
-def _start_of_next_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
-
-
 def _last_closed_cases(today: datetime.date) -> list[tuple[Q, periods.Period]]:
     """Return (condition, period) pairs choosing each assignment's latest closed period in SQL.
 
@@ -133,8 +129,8 @@ def annotate_lights(queryset: QuerySet, *, today: datetime.date, soon_days: int 
                 condition,
                 then=Case(
                     When(
-                        Q(created_at__lt=_start_of_next_day(period.start))
-                        & Q(task__plan__published_at__lt=_start_of_next_day(period.start)),
+                        Q(created_at__lt=clock.start_of_day_after(period.start))
+                        & Q(task__plan__published_at__lt=clock.start_of_day_after(period.start)),
                         then=Value(True),
                     ),
                     default=Value(False),

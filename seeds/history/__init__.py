@@ -17,7 +17,6 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from core import clock
 from notifications.services import notification_mark_read
-from plans import periods
 from plans.lights import Light, annotate_lights
 from plans.models import (
     Assignment,
@@ -123,9 +122,8 @@ def _units_joining_later() -> list[int]:
     return list(Unit.objects.filter(name=PE_DEPARTMENT).values_list("pk", flat=True))
 
 
-def _late(report: ProgressReport, due_day: int) -> bool:
-    period = periods.period_by_key(report.cycle, report.period_key, due_day=due_day)
-    return timezone.localdate(report.created_at) > period.due
+def _late(report: ProgressReport) -> bool:
+    return timezone.localdate(report.created_at) > report.due_on
 
 
 def lights_of(plan: Plan, *, today: datetime.date | None = None) -> dict[str, int]:
@@ -163,7 +161,7 @@ def history_summary() -> dict[str, object]:
     live = live_plan()
     return {
         "reports": len(reports),
-        "late_reports": sum(1 for r in reports if _late(r, r.assignment.task.plan.report_due_day)),
+        "late_reports": sum(1 for r in reports if _late(r)),
         "reminders": Reminder.objects.count(),
         "escalations": Escalation.objects.count(),
         "escalations_closed": Escalation.objects.filter(closed_at__isnull=False).count(),
