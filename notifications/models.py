@@ -38,6 +38,12 @@ class Notification(models.Model):
     task = models.ForeignKey(
         "plans.Task", verbose_name=_("工作任务"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    reminder = models.ForeignKey(
+        "plans.Reminder", verbose_name=_("催办"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    escalation = models.ForeignKey(
+        "plans.Escalation", verbose_name=_("督办"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("时间"), default=clock.now, editable=False)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 

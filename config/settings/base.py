@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "notifications",
     "dashboard",
     "assessment",
+    "reminders",
+    "django_celery_beat",
     "seeds",
 ]
 
@@ -139,6 +141,45 @@ STATUS_LIGHT_DUE_SOON_DAYS = env_int("STATUS_LIGHT_DUE_SOON_DAYS", 7)  # yellow 
 ASSIGNMENT_DECLINE_DAYS = env_int("ASSIGNMENT_DECLINE_DAYS", 5)  # a unit may decline within this many days
 ESCALATION_RESPONSE_DAYS = env_int("ESCALATION_RESPONSE_DAYS", 3)  # default time to answer an escalation
 
+# Automatic reminders (催办) and escalations (督办). The scans read these; see reminders/rules.py.
+REMINDER_DEADLINE_OFFSETS = [int(days) for days in env_list("REMINDER_DEADLINE_OFFSETS", ["7", "3", "1", "0"])]
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3)  # repeat overdue reminders this often
+# The escalation ladder: (level, days overdue). Blue goes to the unit and its manager, yellow also to the
+# supervisors, red also to the leaders.
+REMINDER_ESCALATION_LADDER = [
+    (level, int(days))
+    for level, days in (
+        rung.split(":") for rung in env_list("REMINDER_ESCALATION_LADDER", ["blue:3", "yellow:10", "red:20"])
+    )
+]
+REPORT_REMINDER_DAYS_BEFORE = env_int("REPORT_REMINDER_DAYS_BEFORE", 3)  # remind units this many days before due
+REPORT_MISSING_ESCALATES = env_bool("REPORT_MISSING_ESCALATES", True)  # escalate units still missing on the day
+REMINDER_WORKING_DAYS_ONLY = env_bool("REMINDER_WORKING_DAYS_ONLY", True)
+REMINDER_SCAN_BATCH_SIZE = env_int("REMINDER_SCAN_BATCH_SIZE", 2000)
+
+# The official calendar comes from the chinesecalendar package. For years it does not cover yet, list the
+# State Council's holidays and adjusted working days here (ISO dates); otherwise such years count
+# Monday to Friday as working days.
+WORKING_CALENDAR_EXTRA_HOLIDAYS = env_list("WORKING_CALENDAR_EXTRA_HOLIDAYS")
+WORKING_CALENDAR_EXTRA_WORKDAYS = env_list("WORKING_CALENDAR_EXTRA_WORKDAYS")
+
+# Delivery of reminders beyond the inbox: e-mail, group robots (WeCom, DingTalk) and SMS.
+REMINDER_QUEUE = env_str("REMINDER_QUEUE", "celery")
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6)
+DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 60)  # 1, 2, 4, 8… minutes between attempts
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 120)  # a claim older than this was lost with its worker
+DELIVERY_HTTP_TIMEOUT = env_int("DELIVERY_HTTP_TIMEOUT", 8)
+DEFAULT_QUIET_HOURS = env_str("DEFAULT_QUIET_HOURS", "21:00-08:00")  # for group robots and new users
+ROBOT_WEBHOOK_ALLOWED_HOSTS = env_list("ROBOT_WEBHOOK_ALLOWED_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+SMS_BACKEND = env_str("SMS_BACKEND", "")  # e.g. reminders.channels.sms.AliyunSmsBackend; empty: no SMS
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_SIGN_NAME = env_str("SMS_ALIYUN_SIGN_NAME", "")
+SMS_ALIYUN_TEMPLATE_CODE = env_str("SMS_ALIYUN_TEMPLATE_CODE", "")
+SMS_ALIYUN_ENDPOINT = env_str("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # links in e-mails and robot messages
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 365)  # cleanup drops older read messages
+
 REDIS_URL = env_str("REDIS_URL", "")
 
 if REDIS_URL:
@@ -191,10 +232,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "beat-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 30.0, "args": ("beat",)},
-}
+# Schedules live in the database (django-celery-beat), editable in the admin; reminders/schedules.py
+# creates the default ones.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -33,6 +33,15 @@ class Reminder(models.Model):
         related_name="+",
         help_text=_("系统自动催办时为空"),
     )
+    scan_run = models.ForeignKey(
+        "reminders.ScanRun",
+        verbose_name=_("所属扫描"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        help_text=_("自动催办由哪一次扫描产生"),
+    )
     created_at = models.DateTimeField(_("催办时间"), default=clock.now, editable=False, db_index=True)
 
     class Meta:
@@ -64,6 +73,15 @@ class Escalation(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    scan_run = models.ForeignKey(
+        "reminders.ScanRun",
+        verbose_name=_("所属扫描"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations",
+        help_text=_("自动督办由哪一次扫描产生"),
     )
     created_at = models.DateTimeField(_("督办时间"), default=clock.now, editable=False, db_index=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)

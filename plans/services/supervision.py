@@ -40,10 +40,10 @@ from plans.services.notify import (
     NotificationKind,
     notify_supervisors,
     notify_task_units,
-    notify_units,
     notify_users,
     task_url,
 )
+from reminders.fanout import Notice, enqueue_deliveries, fan_out
 
 OPEN_STATUSES = (AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS, AssignmentStatus.COMPLETION_REQUESTED)
 
@@ -74,6 +74,7 @@ def reminder_send(*, actor: User, assignments: Iterable[Assignment], message: st
         raise WorkflowError(_("所选任务都已办结、已退回或尚未发布，没有需要催办的。"))
     key = _manual_key()
     reminders = []
+    notices: list[Notice] = []
     for assignment in targets:
         reminder = Reminder.objects.create(
             assignment=assignment,
@@ -84,16 +85,21 @@ def reminder_send(*, actor: User, assignments: Iterable[Assignment], message: st
             created_at=clock.now(),
         )
         audit_created(actor=actor, instance=reminder, verb="reminder.send")
-        notify_units(
-            unit_ids=[assignment.unit_id],
-            kind=NotificationKind.REMINDER,
-            title=_("催办：%(path)s %(headline)s")
-            % {"path": assignment.task.path, "headline": assignment.task.headline},
-            body=message or _("请抓紧办理并及时报送进展。"),
-            url=task_url(assignment.task_id),
-            task_id=assignment.task_id,
+        notices.append(
+            Notice(
+                unit_id=assignment.unit_id,
+                task_id=assignment.task_id,
+                notification_kind=NotificationKind.REMINDER,
+                subject=_("催办：%(path)s %(headline)s")
+                % {"path": assignment.task.path, "headline": assignment.task.headline},
+                text=message or _("请抓紧办理并及时报送进展。"),
+                url=task_url(assignment.task_id),
+                reminder_id=reminder.pk,
+            )
         )
         reminders.append(reminder)
+    _messages, delivery_ids = fan_out(notices)
+    enqueue_deliveries(delivery_ids)
     return reminders
 
 
@@ -125,15 +131,22 @@ def escalation_raise(
         created_at=clock.now(),
     )
     audit_created(actor=actor, instance=escalation, verb="escalation.raise")
-    notify_units(
-        unit_ids=[locked.unit_id],
-        kind=NotificationKind.ESCALATION,
-        title=_("督办单：%(path)s %(headline)s") % {"path": locked.task.path, "headline": locked.task.headline},
-        body=_("%(reason)s\n请于%(year)s年%(month)s月%(day)s日前书面反馈。")
-        % {"reason": reason, "year": response_due.year, "month": response_due.month, "day": response_due.day},
-        url=task_url(locked.task_id),
-        task_id=locked.task_id,
+    _messages, delivery_ids = fan_out(
+        [
+            Notice(
+                unit_id=locked.unit_id,
+                task_id=locked.task_id,
+                notification_kind=NotificationKind.ESCALATION,
+                subject=_("督办单：%(path)s %(headline)s")
+                % {"path": locked.task.path, "headline": locked.task.headline},
+                text=_("%(reason)s\n请于%(year)s年%(month)s月%(day)s日前书面反馈。")
+                % {"reason": reason, "year": response_due.year, "month": response_due.month, "day": response_due.day},
+                url=task_url(locked.task_id),
+                escalation_id=escalation.pk,
+            )
+        ]
     )
+    enqueue_deliveries(delivery_ids)
     return escalation
 
 

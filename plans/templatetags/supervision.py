@@ -1,4 +1,4 @@
-"""Template helpers for lights, days left and Chinese dates with weekdays."""
+"""Template helpers for lights, days left and Chinese dates with weekdays and days off."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import clock
+from core import clock, workdays
 from plans.lights import LIGHT_ICONS, Light
 
 register = template.Library()
@@ -60,6 +60,24 @@ def weekday(day: datetime.date | None) -> str:
     if not day:
         return ""
     return _("（%(weekday)s）") % {"weekday": WEEKDAYS[day.weekday()]}
+
+
+@register.filter
+def nonworking_note(day: datetime.date | None, weekday_shown: bool | str = False) -> str:
+    """Return （国庆节假期） or （周六） for a deadline that falls on a day off, or "" for a working day.
+
+    Where the weekday is already shown beside the date, pass a true value ("weekday_shown", or the
+    condition that shows it) so a plain weekend is not named twice:
+    {{ day|weekday }}{{ day|nonworking_note:"weekday_shown" }}.
+    """
+    if not day or workdays.is_working_day(day):
+        return ""
+    if workdays.is_official_holiday(day):
+        name = workdays.holiday_name(day)
+        return _("（%(holiday)s假期）") % {"holiday": name} if name else _("（节假日）")
+    if weekday_shown:
+        return ""
+    return _("（%(weekday)s）") % {"weekday": workdays.day_note(day)}
 
 
 @register.filter

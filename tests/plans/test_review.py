@@ -761,12 +761,15 @@ def test_bulk_escalate_failing_on_a_later_row_undoes_the_earlier_ones(supervisor
     ticked = [review_bureau.assignment(OVERDUE, SCHOOL), review_bureau.assignment(SOON, OTHER)]
     told = []
 
-    def notify_once(**kwargs):
-        told.append(kwargs["unit_ids"])
+    real_fan_out = supervision.fan_out
+
+    def notify_once(notices, **kwargs):
+        told.append([notice.unit_id for notice in notices])
         if len(told) == 2:
             raise WorkflowError("第二个单位通知失败。")
+        return real_fan_out(notices, **kwargs)
 
-    monkeypatch.setattr(supervision, "notify_units", notify_once)
+    monkeypatch.setattr(supervision, "fan_out", notify_once)
     before = _state()
 
     response = _post(

@@ -58,8 +58,8 @@ class Command(BaseCommand):
                 "beat",
                 "-l",
                 "INFO",
-                "-s",
-                settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                "--scheduler",
+                settings.CELERY_BEAT_SCHEDULER,
             ],
         }
         self.processes: dict[str, subprocess.Popen] = {}

@@ -1,0 +1,254 @@
+"""Turn a reminder or escalation into inbox messages and outside deliveries, in the caller's transaction.
+
+The caller has just written the Reminder or Escalation rows; this writes, in the same transaction,
+one inbox message per recipient and one Delivery row per outside channel and recipient (e-mail and
+SMS as each person chose, the unit's group robots). Nothing is sent here: the sender tasks deliver
+from the rows once the transaction commits, so a rolled-back decision sends nothing and a committed
+one cannot be lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core import clock
+from notifications.models import Notification
+from reminders import rules
+from reminders.models import Channel, ChannelPreference, Delivery, DeliveryState, UnitRobot
+
+logger = logging.getLogger(__name__)
+UNIT_ROLES = (Role.UNIT_MANAGER, Role.UNIT_STAFF)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What delivery needs to know about one recipient."""
+
+    id: int
+    email: str
+    phone: str
+    wants_email: bool
+    wants_sms: bool
+    quiet: tuple[datetime.time, datetime.time] | None
+
+
+@dataclass(frozen=True)
+class Robot:
+    id: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One reminder or escalation to tell its unit (and, for higher escalations, the bureau) about."""
+
+    unit_id: int
+    task_id: int
+    notification_kind: str
+    subject: str
+    text: str
+    url: str
+    reminder_id: int | None = None
+    escalation_id: int | None = None
+    level: str = ""
+    copy_roles: tuple[str, ...] = ()
+    managers_only: bool = False
+
+
+def default_quiet_hours() -> tuple[datetime.time, datetime.time] | None:
+    """Return the site's default quiet hours (DEFAULT_QUIET_HOURS), used for robots and people without a choice."""
+    return rules.parse_quiet_hours(settings.DEFAULT_QUIET_HOURS)
+
+
+def _person(user: User, preference: ChannelPreference | None) -> Person:
+    if preference is None:
+        return Person(user.pk, user.email, user.phone, bool(user.email), False, default_quiet_hours())
+    quiet = (preference.quiet_start, preference.quiet_end) if preference.quiet_start is not None else None
+    if quiet is not None and quiet[0] == quiet[1]:
+        quiet = None
+    return Person(user.pk, user.email, user.phone, preference.email, preference.sms, quiet)
+
+
+@dataclass
+class Audience:
+    """Who hears about what, loaded once per scan and per unit, so a batch costs a fixed number of queries."""
+
+    _units: dict[int, list[tuple[Person, str]]] = field(default_factory=dict)
+    _roles: dict[str, list[Person]] = field(default_factory=dict)
+    _robots: dict[int, list[Robot]] = field(default_factory=dict)
+
+    def load_units(self, unit_ids: Iterable[int]) -> None:
+        """Load the active members and active robots of the units not loaded yet (two queries)."""
+        missing = {unit_id for unit_id in unit_ids if unit_id not in self._units}
+        if not missing:
+            return
+        for unit_id in missing:
+            self._units[unit_id] = []
+            self._robots[unit_id] = []
+        members = (
+            User.objects.filter(unit_id__in=missing, is_active=True, role__in=UNIT_ROLES)
+            .select_related("channel_preference")
+            .order_by("unit_id", "pk")
+        )
+        for user in members:
+            preference = getattr(user, "channel_preference", None)
+            self._units[user.unit_id].append((_person(user, preference), user.role))
+        for robot in UnitRobot.objects.filter(unit_id__in=missing, is_active=True).order_by("pk"):
+            self._robots[robot.unit_id].append(Robot(robot.pk, robot.kind))
+
+    def unit_members(self, unit_id: int, *, managers_only: bool = False) -> list[Person]:
+        """Return the unit's active members (managers first is not promised; order is stable)."""
+        self.load_units([unit_id])
+        return [person for person, role in self._units[unit_id] if not managers_only or role == Role.UNIT_MANAGER]
+
+    def role_members(self, role: str) -> list[Person]:
+        """Return the active people with a bureau role."""
+        if role not in self._roles:
+            users = User.objects.filter(role=role, is_active=True).select_related("channel_preference").order_by("pk")
+            self._roles[role] = [_person(user, getattr(user, "channel_preference", None)) for user in users]
+        return self._roles[role]
+
+    def robots(self, unit_id: int) -> list[Robot]:
+        """Return the unit's active group robots."""
+        self.load_units([unit_id])
+        return self._robots[unit_id]
+
+
+def absolute_url(path: str) -> str:
+    """Return a link for outside channels (e-mail, robots), based on SITE_URL."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _delivery_key(notice: Notice, channel: str, target: str) -> str:
+    source = f"r{notice.reminder_id}" if notice.reminder_id is not None else f"e{notice.escalation_id}"
+    return f"{source}:{channel}:{target}"
+
+
+def fan_out(notices: Sequence[Notice], *, audience: Audience | None = None) -> tuple[int, list[int]]:
+    """Write the inbox messages and outside deliveries for the notices; return (messages, delivery ids).
+
+    Call inside the transaction that created the reminders or escalations; queue the returned
+    deliveries with `enqueue_deliveries`, which sends them once that transaction commits.
+    """
+    audience = audience or Audience()
+    audience.load_units({notice.unit_id for notice in notices})
+    now = clock.now()
+    local_now = timezone.localtime(now)
+    working_days_only = settings.REMINDER_WORKING_DAYS_ONLY
+    sms_enabled = bool(settings.SMS_BACKEND)
+    robot_quiet = default_quiet_hours()
+    release_cache: dict[object, datetime.datetime] = {}
+
+    def release(quiet: tuple[datetime.time, datetime.time] | None) -> datetime.datetime:
+        if quiet not in release_cache:
+            release_cache[quiet] = rules.release_time(local_now, quiet, working_days_only=working_days_only)
+        return release_cache[quiet]
+
+    messages: list[Notification] = []
+    deliveries: list[Delivery] = []
+    for notice in notices:
+        recipients: dict[int, Person] = {}
+        for person in audience.unit_members(notice.unit_id, managers_only=notice.managers_only):
+            recipients.setdefault(person.id, person)
+        for role in notice.copy_roles:
+            for person in audience.role_members(role):
+                recipients.setdefault(person.id, person)
+        link = absolute_url(notice.url)
+        common = {
+            "reminder_id": notice.reminder_id,
+            "escalation_id": notice.escalation_id,
+            "subject": notice.subject[:200],
+            "text": notice.text,
+            "url": link[:300],
+            "level": notice.level,
+            "state": DeliveryState.PENDING,
+            "created_at": now,
+        }
+        for person in recipients.values():
+            messages.append(
+                Notification(
+                    recipient_id=person.id,
+                    kind=notice.notification_kind,
+                    title=notice.subject[:200],
+                    body=notice.text,
+                    url=notice.url,
+                    task_id=notice.task_id,
+                    reminder_id=notice.reminder_id,
+                    escalation_id=notice.escalation_id,
+                    created_at=now,
+                )
+            )
+            if person.email and person.wants_email:
+                deliveries.append(
+                    Delivery(
+                        key=_delivery_key(notice, Channel.EMAIL, f"u{person.id}"),
+                        channel=Channel.EMAIL,
+                        recipient_id=person.id,
+                        address=person.email,
+                        not_before=release(person.quiet),
+                        **common,
+                    )
+                )
+            if sms_enabled and person.phone and person.wants_sms:
+                deliveries.append(
+                    Delivery(
+                        key=_delivery_key(notice, Channel.SMS, f"u{person.id}"),
+                        channel=Channel.SMS,
+                        recipient_id=person.id,
+                        address=person.phone,
+                        not_before=release(person.quiet),
+                        **common,
+                    )
+                )
+        for robot in audience.robots(notice.unit_id):
+            deliveries.append(
+                Delivery(
+                    key=_delivery_key(notice, robot.kind, f"robot{robot.id}"),
+                    channel=robot.kind,
+                    robot_id=robot.id,
+                    not_before=release(robot_quiet),
+                    **common,
+                )
+            )
+    Notification.objects.bulk_create(messages, batch_size=1000)
+    created = Delivery.objects.bulk_create(deliveries, batch_size=1000)
+    due_now = [delivery.pk for delivery in created if delivery.not_before <= now]
+    return len(messages), due_now
+
+
+def enqueue_deliveries(delivery_ids: Sequence[int], *, chunk_size: int = 50) -> None:
+    """Queue the deliveries for sending once the current transaction commits (marking them queued now).
+
+    If the broker cannot take them, the every-minute sweep (`dispatch_due_deliveries`) queues them
+    again later; nothing is lost.
+    """
+    if not delivery_ids:
+        return
+    ids = list(delivery_ids)
+    Delivery.objects.filter(pk__in=ids).update(queued_at=clock.now())
+
+    def publish() -> None:
+        from reminders.tasks import send_deliveries
+
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
+            try:
+                send_deliveries.apply_async(
+                    args=[chunk],
+                    queue=settings.REMINDER_QUEUE,
+                    retry=True,
+                    retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+                )
+            except Exception:  # the broker is down: the sweep will queue these again
+                logger.exception("could not queue deliveries %s; the sweep will retry", chunk[:5])
+                return
+
+    transaction.on_commit(publish)
