@@ -198,16 +198,19 @@ def deliveries_recover(*, now: datetime.datetime | None = None) -> int:
     return recovered
 
 
-def due_delivery_ids(*, now: datetime.datetime | None = None, limit: int = 5000) -> list[int]:
-    """Return pending deliveries that are due and not queued recently (lost or held messages), marking them queued."""
+def due_delivery_ids(
+    *, now: datetime.datetime | None = None, limit: int = 5000, include_queued: bool = False
+) -> list[int]:
+    """Return pending deliveries that are due and not queued recently (lost or held messages), marking them queued.
+
+    With `include_queued`, recently queued ones are returned too (for sending in-process, without a worker).
+    """
     now = now or clock.now()
     with transaction.atomic():
-        ids = list(
-            Delivery.objects.filter(state=DeliveryState.PENDING, not_before__lte=now)
-            .exclude(queued_at__gt=now - REQUEUE_AFTER)
-            .order_by("not_before", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        due = Delivery.objects.filter(state=DeliveryState.PENDING, not_before__lte=now)
+        if not include_queued:
+            due = due.exclude(queued_at__gt=now - REQUEUE_AFTER)
+        ids = list(due.order_by("not_before", "pk").values_list("pk", flat=True)[:limit])
         Delivery.objects.filter(pk__in=ids).update(queued_at=now)
     return ids
 

@@ -49,6 +49,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"合计：新增催办 {reminders} 条，新增督办 {escalations} 条"))
         if send:
             with clock.frozen_at(moment):
-                outcomes = [delivery_send(delivery_id=pk) for pk in due_delivery_ids(now=moment)]
+                outcomes = [delivery_send(delivery_id=pk) for pk in due_delivery_ids(now=moment, include_queued=True)]
             sent = sum(1 for outcome in outcomes if outcome is not None and outcome.state == "sent")
             self.stdout.write(f"外发：已送达 {sent} 条，未送达 {len(outcomes) - sent} 条")
