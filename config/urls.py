@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("inbox/", include("notifications.urls")),
+    path("reminders/", include("reminders.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("assessment/", include("assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,21 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_objection_kind'),
-        ('plans', '0009_report_period_index'),
+        ("notifications", "0002_objection_kind"),
+        ("plans", "0009_report_period_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='escalation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.escalation', verbose_name='督办'),
+            model_name="notification",
+            name="escalation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="plans.escalation",
+                verbose_name="督办",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='reminder',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.reminder', verbose_name='催办'),
+            model_name="notification",
+            name="reminder",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="plans.reminder",
+                verbose_name="催办",
+            ),
         ),
     ]

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0009_report_period_index'),
-        ('reminders', '0001_initial'),
+        ("plans", "0009_report_period_index"),
+        ("reminders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='escalation',
-            name='scan_run',
-            field=models.ForeignKey(blank=True, help_text='自动督办由哪一次扫描产生', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='reminders.scanrun', verbose_name='所属扫描'),
+            model_name="escalation",
+            name="scan_run",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="自动督办由哪一次扫描产生",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="escalations",
+                to="reminders.scanrun",
+                verbose_name="所属扫描",
+            ),
         ),
         migrations.AddField(
-            model_name='reminder',
-            name='scan_run',
-            field=models.ForeignKey(blank=True, help_text='自动催办由哪一次扫描产生', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='reminders.scanrun', verbose_name='所属扫描'),
+            model_name="reminder",
+            name="scan_run",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="自动催办由哪一次扫描产生",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reminders",
+                to="reminders.scanrun",
+                verbose_name="所属扫描",
+            ),
         ),
     ]

@@ -8,134 +8,294 @@ import core.clock
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_times_from_clock'),
-        ('plans', '0009_report_period_index'),
+        ("accounts", "0003_times_from_clock"),
+        ("plans", "0009_report_period_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScanRun',
+            name="ScanRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('deadlines', '完成时限扫描'), ('cycles', '报送周期扫描')], max_length=10, verbose_name='扫描')),
-                ('as_of', models.DateTimeField(verbose_name='扫描时点')),
-                ('started_at', models.DateTimeField(default=core.clock.now, verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('skipped_reason', models.CharField(blank=True, max_length=100, verbose_name='未扫描原因')),
-                ('reminders_created', models.PositiveIntegerField(default=0, verbose_name='新增催办')),
-                ('escalations_created', models.PositiveIntegerField(default=0, verbose_name='新增督办')),
-                ('deliveries_created', models.PositiveIntegerField(default=0, verbose_name='新增外发')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("deadlines", "完成时限扫描"), ("cycles", "报送周期扫描")],
+                        max_length=10,
+                        verbose_name="扫描",
+                    ),
+                ),
+                ("as_of", models.DateTimeField(verbose_name="扫描时点")),
+                ("started_at", models.DateTimeField(default=core.clock.now, verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("skipped_reason", models.CharField(blank=True, max_length=100, verbose_name="未扫描原因")),
+                ("reminders_created", models.PositiveIntegerField(default=0, verbose_name="新增催办")),
+                ("escalations_created", models.PositiveIntegerField(default=0, verbose_name="新增督办")),
+                ("deliveries_created", models.PositiveIntegerField(default=0, verbose_name="新增外发")),
             ],
             options={
-                'verbose_name': '催办扫描',
-                'verbose_name_plural': '催办扫描',
-                'ordering': ['-started_at'],
+                "verbose_name": "催办扫描",
+                "verbose_name_plural": "催办扫描",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='UnitRobot',
+            name="UnitRobot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('wecom', '企业微信群机器人'), ('dingtalk', '钉钉群机器人')], max_length=10, verbose_name='类型')),
-                ('webhook_url', models.URLField(max_length=500, verbose_name='Webhook 地址')),
-                ('secret', models.CharField(blank=True, help_text='钉钉机器人“加签”安全设置的密钥', max_length=200, verbose_name='加签密钥')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='robots', to='accounts.unit', verbose_name='单位')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设置人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("wecom", "企业微信群机器人"), ("dingtalk", "钉钉群机器人")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("webhook_url", models.URLField(max_length=500, verbose_name="Webhook 地址")),
+                (
+                    "secret",
+                    models.CharField(
+                        blank=True, help_text="钉钉机器人“加签”安全设置的密钥", max_length=200, verbose_name="加签密钥"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(default=core.clock.now, editable=False, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="robots",
+                        to="accounts.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="设置人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '群机器人',
-                'verbose_name_plural': '群机器人',
-                'ordering': ['unit__sort_order', 'kind'],
+                "verbose_name": "群机器人",
+                "verbose_name_plural": "群机器人",
+                "ordering": ["unit__sort_order", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='同一催办、同一渠道、同一接收人只有一条；重试时不变', max_length=120, unique=True, verbose_name='送达编号')),
-                ('channel', models.CharField(choices=[('inbox', '站内消息'), ('email', '电子邮件'), ('wecom', '企业微信群'), ('dingtalk', '钉钉群'), ('sms', '短信')], max_length=10, verbose_name='渠道')),
-                ('address', models.CharField(blank=True, help_text='邮箱或手机号；群机器人不记地址', max_length=254, verbose_name='地址')),
-                ('subject', models.CharField(max_length=200, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                ('level', models.CharField(blank=True, max_length=10, verbose_name='督办等级')),
-                ('state', models.CharField(choices=[('pending', '待发送'), ('sending', '发送中'), ('sent', '已送达'), ('failed', '发送失败')], default='pending', max_length=10, verbose_name='状态')),
-                ('not_before', models.DateTimeField(default=core.clock.now, verbose_name='最早发送时间')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='已尝试次数')),
-                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='入队时间')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='领取时间')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='送达时间')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='最近错误')),
-                ('created_at', models.DateTimeField(default=core.clock.now, editable=False, verbose_name='创建时间')),
-                ('escalation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='plans.escalation', verbose_name='督办')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
-                ('reminder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='plans.reminder', verbose_name='催办')),
-                ('robot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reminders.unitrobot', verbose_name='群机器人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="同一催办、同一渠道、同一接收人只有一条；重试时不变",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="送达编号",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("inbox", "站内消息"),
+                            ("email", "电子邮件"),
+                            ("wecom", "企业微信群"),
+                            ("dingtalk", "钉钉群"),
+                            ("sms", "短信"),
+                        ],
+                        max_length=10,
+                        verbose_name="渠道",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, help_text="邮箱或手机号；群机器人不记地址", max_length=254, verbose_name="地址"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="内容")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                ("level", models.CharField(blank=True, max_length=10, verbose_name="督办等级")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待发送"),
+                            ("sending", "发送中"),
+                            ("sent", "已送达"),
+                            ("failed", "发送失败"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("not_before", models.DateTimeField(default=core.clock.now, verbose_name="最早发送时间")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="已尝试次数")),
+                ("queued_at", models.DateTimeField(blank=True, null=True, verbose_name="入队时间")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="领取时间")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="送达时间")),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="最近错误")),
+                ("created_at", models.DateTimeField(default=core.clock.now, editable=False, verbose_name="创建时间")),
+                (
+                    "escalation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="plans.escalation",
+                        verbose_name="督办",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接收人",
+                    ),
+                ),
+                (
+                    "reminder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="plans.reminder",
+                        verbose_name="催办",
+                    ),
+                ),
+                (
+                    "robot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reminders.unitrobot",
+                        verbose_name="群机器人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '外发消息',
-                'verbose_name_plural': '外发消息',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "外发消息",
+                "verbose_name_plural": "外发消息",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ChannelPreference',
+            name="ChannelPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.BooleanField(default=True, verbose_name='电子邮件')),
-                ('sms', models.BooleanField(default=False, verbose_name='短信')),
-                ('quiet_start', models.TimeField(blank=True, null=True, verbose_name='免打扰开始')),
-                ('quiet_end', models.TimeField(blank=True, null=True, verbose_name='免打扰结束')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='channel_preference', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.BooleanField(default=True, verbose_name="电子邮件")),
+                ("sms", models.BooleanField(default=False, verbose_name="短信")),
+                ("quiet_start", models.TimeField(blank=True, null=True, verbose_name="免打扰开始")),
+                ("quiet_end", models.TimeField(blank=True, null=True, verbose_name="免打扰结束")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channel_preference",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消息接收设置',
-                'verbose_name_plural': '消息接收设置',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('quiet_end__isnull', True), ('quiet_start__isnull', True)), models.Q(('quiet_end__isnull', False), ('quiet_start__isnull', False)), _connector='OR'), name='preference_quiet_hours_both_or_none')],
+                "verbose_name": "消息接收设置",
+                "verbose_name_plural": "消息接收设置",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("quiet_end__isnull", True), ("quiet_start__isnull", True)),
+                            models.Q(("quiet_end__isnull", False), ("quiet_start__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="preference_quiet_hours_both_or_none",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='第几次')),
-                ('worker', models.CharField(blank=True, max_length=200, verbose_name='执行进程')),
-                ('started_at', models.DateTimeField(verbose_name='开始时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('outcome', models.CharField(choices=[('in_flight', '发送中'), ('ok', '成功'), ('failed', '失败'), ('interrupted', '中断')], default='in_flight', max_length=12, verbose_name='结果')),
-                ('detail', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tries', to='reminders.delivery', verbose_name='外发消息')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="第几次")),
+                ("worker", models.CharField(blank=True, max_length=200, verbose_name="执行进程")),
+                ("started_at", models.DateTimeField(verbose_name="开始时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("in_flight", "发送中"), ("ok", "成功"), ("failed", "失败"), ("interrupted", "中断")],
+                        default="in_flight",
+                        max_length=12,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tries",
+                        to="reminders.delivery",
+                        verbose_name="外发消息",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发送记录',
-                'verbose_name_plural': '发送记录',
-                'ordering': ['delivery', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('delivery', 'number'), name='attempt_number_once')],
+                "verbose_name": "发送记录",
+                "verbose_name_plural": "发送记录",
+                "ordering": ["delivery", "number"],
+                "constraints": [models.UniqueConstraint(fields=("delivery", "number"), name="attempt_number_once")],
             },
         ),
         migrations.AddConstraint(
-            model_name='unitrobot',
-            constraint=models.UniqueConstraint(fields=('unit', 'kind'), name='robot_one_per_kind_per_unit'),
+            model_name="unitrobot",
+            constraint=models.UniqueConstraint(fields=("unit", "kind"), name="robot_one_per_kind_per_unit"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['state', 'not_before'], name='delivery_due_idx'),
+            model_name="delivery",
+            index=models.Index(fields=["state", "not_before"], name="delivery_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('escalation__isnull', True), ('reminder__isnull', False)), models.Q(('escalation__isnull', False), ('reminder__isnull', True)), _connector='OR'), name='delivery_about_reminder_or_escalation'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("escalation__isnull", True), ("reminder__isnull", False)),
+                    models.Q(("escalation__isnull", False), ("reminder__isnull", True)),
+                    _connector="OR",
+                ),
+                name="delivery_about_reminder_or_escalation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='delivery_sent_has_time'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "sent"), _negated=True), ("sent_at__isnull", False), _connector="OR"
+                ),
+                name="delivery_sent_has_time",
+            ),
         ),
     ]
