@@ -25,7 +25,7 @@ def format_day(day: datetime.date) -> str:
 
 def _deadline(day: datetime.date) -> str:
     note = workdays.day_note(day)
-    return f"{format_day(day)}（{note}）" if note else format_day(day)
+    return _("%(date)s（%(note)s）") % {"date": format_day(day), "note": note} if note else format_day(day)
 
 
 def _task(path: str, headline: str) -> str:
