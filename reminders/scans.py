@@ -34,6 +34,7 @@ from plans.models import (
     ProgressReport,
     Reminder,
     ReminderKind,
+    Task,
 )
 from plans.services.notify import task_url
 from reminders import messages, rules
@@ -301,15 +302,20 @@ def _owing_report(cycle: str, due_day: int, period: periods.Period) -> QuerySet[
     filed = ProgressReport.objects.filter(assignment_id=OuterRef("pk"), period_key=period.key).exclude(
         approval__approved=False
     )
-    return (
-        scanned_assignments()
-        .annotate(
-            cycle=Coalesce(NullIf("task__reporting_cycle", Value("")), "task__plan__reporting_cycle"),
-            due_day=F("task__plan__report_due_day"),
+    # The group's tasks are resolved first, as plain ids: PostgreSQL cannot estimate the COALESCE on the
+    # cycle (it guessed 2 tasks of 500), so with it in the batch query every batch read and sorted all the
+    # group's remaining assignments instead of walking the primary key (bench/scan_250k.py: 36 of 137 s).
+    task_ids = list(
+        Task.objects.annotate(cycle=Coalesce(NullIf("reporting_cycle", Value("")), "plan__reporting_cycle"))
+        .filter(
+            cycle=cycle,
+            plan__report_due_day=due_day,
+            plan__status=PlanStatus.PUBLISHED,
+            plan__published_at__lt=received_by,
         )
-        .filter(cycle=cycle, due_day=due_day, created_at__lt=received_by, task__plan__published_at__lt=received_by)
-        .exclude(Exists(filed))
+        .values_list("pk", flat=True)
     )
+    return scanned_assignments().filter(task_id__in=task_ids, created_at__lt=received_by).exclude(Exists(filed))
 
 
 def scan_reporting_cycles(*, now: datetime.datetime | None = None, batch_size: int | None = None) -> ScanResult:
