@@ -15,7 +15,7 @@ later deadline). 90% of the units reported August, 40% already reported Septembe
 The scan moment is Wednesday 2020-09-23 10:00: a quarter of the assignments are overdue (overdue reminders and
 the blue/yellow/red ladder), a few are a week or less from their deadline, the September report is three days
 off (report reminders) and August's is missing for a tenth (escalations). Each scan runs once, then again at the
-same moment (which must create nothing). For each run the script prints the wall time, Python's peak memory
+same moment (which must create nothing), then on the next day (the everyday case). For each run the script prints the wall time, Python's peak memory
 (tracemalloc, which slows Python down: --no-tracemalloc for clean times), the peak RSS of the process during
 the scan (VmHWM, reset before each scan), the SQL queries and the rows created. Deliveries are written as the
 scans write them, but never reach a broker: `send_deliveries.apply_async` is replaced by a counter.
@@ -413,6 +413,18 @@ def main() -> None:
         report(f"{label}, first", measure(scan, trace=trace, profile=args.profile))
     for label, scan in runs:
         report(f"{label}, again", measure(scan, trace=trace, profile=False))
+    # The everyday case: the next working day, with yesterday's rows in place.
+    next_day = SCAN_MOMENT + datetime.timedelta(days=1)
+    report(
+        "deadlines, next day",
+        measure(lambda: scans.scan_deadlines(now=next_day, batch_size=args.batch_size), trace=trace, profile=False),
+    )
+    report(
+        "reporting cycles, next day",
+        measure(
+            lambda: scans.scan_reporting_cycles(now=next_day, batch_size=args.batch_size), trace=trace, profile=False
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import os
 import socket
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -159,6 +160,10 @@ def delivery_send(*, delivery_id: int, worker: str = "") -> SendOutcome | None:
         detail = send_message(delivery.channel, address=address, secret=secret, message=message)
     except DeliveryFailed as exc:
         return _finish(delivery, attempt, ok=False, detail=exc.detail, retryable=exc.retryable)
+    except SoftTimeLimitExceeded:
+        # The task ran out of time mid-send: close this attempt as retryable, then let the task stop.
+        _finish(delivery, attempt, ok=False, detail=_("发送任务超时，稍后重试"), retryable=True)
+        raise
     except Exception as exc:  # an unexpected bug or library error: record it and retry, never lose the row
         logger.exception("delivery %s failed unexpectedly", delivery.pk)
         return _finish(delivery, attempt, ok=False, detail=f"{type(exc).__name__}: {exc}", retryable=True)
@@ -231,5 +236,5 @@ def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
     audit_updated(actor=actor, instance=locked, before=before, verb="delivery.retry")
     from reminders.fanout import enqueue_deliveries
 
-    enqueue_deliveries([locked.pk])
+    enqueue_deliveries([locked.pk], mark_queued=True)
     return locked

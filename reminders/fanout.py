@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -152,8 +152,8 @@ def fan_out(notices: Sequence[Notice], *, audience: Audience | None = None) -> t
             release_cache[quiet] = rules.release_time(local_now, quiet, working_days_only=working_days_only)
         return release_cache[quiet]
 
-    messages: list[Notification] = []
-    deliveries: list[Delivery] = []
+    messages: list[dict] = []
+    deliveries: list[dict] = []
     for notice in notices:
         recipients: dict[int, Person] = {}
         for person in audience.unit_members(notice.unit_id, managers_only=notice.managers_only):
@@ -161,71 +161,102 @@ def fan_out(notices: Sequence[Notice], *, audience: Audience | None = None) -> t
         for role in notice.copy_roles:
             for person in audience.role_members(role):
                 recipients.setdefault(person.id, person)
-        link = absolute_url(notice.url)
         common = {
             "reminder_id": notice.reminder_id,
             "escalation_id": notice.escalation_id,
             "subject": notice.subject[:200],
             "text": notice.text,
-            "url": link[:300],
+            "url": absolute_url(notice.url)[:300],
             "level": notice.level,
             "state": DeliveryState.PENDING,
+            "attempts": 0,
+            "last_error": "",
             "created_at": now,
         }
         for person in recipients.values():
             messages.append(
-                Notification(
-                    recipient_id=person.id,
-                    kind=notice.notification_kind,
-                    title=notice.subject[:200],
-                    body=notice.text,
-                    url=notice.url,
-                    task_id=notice.task_id,
-                    reminder_id=notice.reminder_id,
-                    escalation_id=notice.escalation_id,
-                    created_at=now,
-                )
+                {
+                    "recipient_id": person.id,
+                    "kind": notice.notification_kind,
+                    "title": notice.subject[:200],
+                    "body": notice.text,
+                    "url": notice.url,
+                    "task_id": notice.task_id,
+                    "reminder_id": notice.reminder_id,
+                    "escalation_id": notice.escalation_id,
+                    "created_at": now,
+                }
             )
             if person.email and person.wants_email:
+                key = _delivery_key(notice, Channel.EMAIL, f"u{person.id}")
                 deliveries.append(
-                    Delivery(
-                        key=_delivery_key(notice, Channel.EMAIL, f"u{person.id}"),
-                        channel=Channel.EMAIL,
-                        recipient_id=person.id,
-                        address=person.email,
-                        not_before=release(person.quiet),
+                    {
                         **common,
-                    )
+                        "key": key,
+                        "channel": Channel.EMAIL,
+                        "recipient_id": person.id,
+                        "robot_id": None,
+                        "address": person.email,
+                        "not_before": release(person.quiet),
+                    }
                 )
             if sms_enabled and person.phone and person.wants_sms:
                 deliveries.append(
-                    Delivery(
-                        key=_delivery_key(notice, Channel.SMS, f"u{person.id}"),
-                        channel=Channel.SMS,
-                        recipient_id=person.id,
-                        address=person.phone,
-                        not_before=release(person.quiet),
+                    {
                         **common,
-                    )
+                        "key": _delivery_key(notice, Channel.SMS, f"u{person.id}"),
+                        "channel": Channel.SMS,
+                        "recipient_id": person.id,
+                        "robot_id": None,
+                        "address": person.phone,
+                        "not_before": release(person.quiet),
+                    }
                 )
         for robot in audience.robots(notice.unit_id):
             deliveries.append(
-                Delivery(
-                    key=_delivery_key(notice, robot.kind, f"robot{robot.id}"),
-                    channel=robot.kind,
-                    robot_id=robot.id,
-                    not_before=release(robot_quiet),
+                {
                     **common,
-                )
+                    "key": _delivery_key(notice, robot.kind, f"robot{robot.id}"),
+                    "channel": robot.kind,
+                    "recipient_id": None,
+                    "robot_id": robot.id,
+                    "address": "",
+                    "not_before": release(robot_quiet),
+                }
             )
-    Notification.objects.bulk_create(messages, batch_size=1000)
-    created = Delivery.objects.bulk_create(deliveries, batch_size=1000)
-    due_now = [delivery.pk for delivery in created if delivery.not_before <= now]
+    for delivery in deliveries:
+        # Due ones are queued on commit by the caller (enqueue_deliveries); held ones by the sweep later.
+        delivery["queued_at"] = now if delivery["not_before"] <= now else None
+    insert_rows(Notification, messages)
+    insert_rows(Delivery, deliveries)
+    due_keys = [delivery["key"] for delivery in deliveries if delivery["queued_at"] is not None]
+    due_now = list(Delivery.objects.filter(key__in=due_keys).values_list("pk", flat=True)) if due_keys else []
     return len(messages), due_now
 
 
-def enqueue_deliveries(delivery_ids: Sequence[int], *, chunk_size: int = 50) -> None:
-    """Queue the deliveries for sending once the current transaction commits (marking them queued now).
+def insert_rows(model: type[models.Model], rows: list[dict], *, batch_size: int = 2000) -> None:
+    """Insert plain rows (column name → value, every row with the same columns) as fast as the database allows.
+
+    A scan writes hundreds of thousands of inbox messages and deliveries; on PostgreSQL COPY takes them
+    several times faster than INSERT, and neither needs a model instance per row.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(column) for column in columns)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+        return
+    model.objects.bulk_create([model(**row) for row in rows], batch_size=batch_size)
+
+
+def enqueue_deliveries(delivery_ids: Sequence[int], *, chunk_size: int = 50, mark_queued: bool = False) -> None:
+    """Queue the deliveries for sending once the current transaction commits.
+
+    `fan_out` marks the rows it returns as queued when it writes them; pass `mark_queued` for others.
 
     If the broker cannot take them, the every-minute sweep (`dispatch_due_deliveries`) queues them
     again later; nothing is lost.
@@ -233,7 +264,8 @@ def enqueue_deliveries(delivery_ids: Sequence[int], *, chunk_size: int = 50) -> 
     if not delivery_ids:
         return
     ids = list(delivery_ids)
-    Delivery.objects.filter(pk__in=ids).update(queued_at=clock.now())
+    if mark_queued:
+        Delivery.objects.filter(pk__in=ids).update(queued_at=clock.now())
 
     def publish() -> None:
         from reminders.tasks import send_deliveries

@@ -11,8 +11,9 @@ which the next run redoes.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -66,12 +67,12 @@ class ScanResult:
 
 @dataclass(frozen=True)
 class _Wanted:
+    """A reminder or escalation the rules call for; its words are written only if it turns out to be new."""
+
     row: dict
     kind: str  # a ReminderKind, or an EscalationLevel for escalations
     key: str
-    subject: str
-    text: str
-    reason: str = ""
+    words: Callable[[], tuple[str, ...]]  # (subject, text) or (subject, text, reason)
 
 
 def scanned_assignments() -> QuerySet[Assignment]:
@@ -88,6 +89,16 @@ def _batches(queryset: QuerySet, fields: Sequence[str], batch_size: int) -> Iter
             return
         yield rows
         last = rows[-1]["pk"]
+
+
+_task_urls: dict[int, str] = {}
+
+
+def _task_url(task_id: int) -> str:
+    """Return the task page's path; URL reversing costs more than the rest of a row's work, so remember it."""
+    if task_id not in _task_urls:
+        _task_urls[task_id] = task_url(task_id)
+    return _task_urls[task_id]
 
 
 def _response_due(today: datetime.date) -> datetime.date:
@@ -117,13 +128,14 @@ def _write_batch(run: ScanRun, result: ScanResult, wanted: list[_Wanted], audien
             ).values_list("assignment_id", "kind", "period_key")
         )
         fresh = [item for item in reminders if (item.row["pk"], item.kind, item.key) not in existing]
+        words = {id(item): item.words() for item in fresh}
         Reminder.objects.bulk_create(
             [
                 Reminder(
                     assignment_id=item.row["pk"],
                     kind=item.kind,
                     period_key=item.key,
-                    message=item.text,
+                    message=words[id(item)][1],
                     scan_run=run,
                     created_at=now,
                 )
@@ -143,14 +155,15 @@ def _write_batch(run: ScanRun, result: ScanResult, wanted: list[_Wanted], audien
             if reminder_id is None:
                 continue  # a concurrent scan wrote it first and tells the unit itself
             result.reminders += 1
+            subject, text = words[id(item)][:2]
             notices.append(
                 Notice(
                     unit_id=item.row["unit_id"],
                     task_id=item.row["task_id"],
                     notification_kind=NotificationKind.REMINDER,
-                    subject=item.subject,
-                    text=item.text,
-                    url=task_url(item.row["task_id"]),
+                    subject=subject,
+                    text=text,
+                    url=_task_url(item.row["task_id"]),
                     reminder_id=reminder_id,
                 )
             )
@@ -164,13 +177,14 @@ def _write_batch(run: ScanRun, result: ScanResult, wanted: list[_Wanted], audien
             ).values_list("assignment_id", "level", "period_key")
         )
         fresh = [item for item in escalations if (item.row["pk"], item.kind, item.key) not in existing]
+        words = {id(item): item.words() for item in fresh}
         Escalation.objects.bulk_create(
             [
                 Escalation(
                     assignment_id=item.row["pk"],
                     level=item.kind,
                     period_key=item.key,
-                    reason=item.reason,
+                    reason=words[id(item)][2],
                     response_due=_response_due(today),
                     scan_run=run,
                     created_at=now,
@@ -191,14 +205,15 @@ def _write_batch(run: ScanRun, result: ScanResult, wanted: list[_Wanted], audien
             if escalation_id is None:
                 continue
             result.escalations += 1
+            subject, text = words[id(item)][:2]
             notices.append(
                 Notice(
                     unit_id=item.row["unit_id"],
                     task_id=item.row["task_id"],
                     notification_kind=NotificationKind.ESCALATION,
-                    subject=item.subject,
-                    text=item.text,
-                    url=task_url(item.row["task_id"]),
+                    subject=subject,
+                    text=text,
+                    url=_task_url(item.row["task_id"]),
                     escalation_id=escalation_id,
                     level=item.kind,
                     copy_roles=COPIED_ROLES.get(item.kind, ()),
@@ -251,6 +266,7 @@ def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int | No
             .annotate(deadline=Coalesce("due_on", "task__deadline"))
             .filter(Q(deadline__in=list(rungs)) | Q(deadline__lt=today))
         )
+        response_due = _response_due(today)
         audience = Audience()
         for rows in _batches(candidates, (*ROW_FIELDS, "deadline"), batch_size):
             wanted: list[_Wanted] = []
@@ -258,21 +274,18 @@ def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int | No
                 deadline = row["deadline"]
                 details = {"path": row["task__path"], "headline": row["task__headline"], "deadline": deadline}
                 if deadline >= today:
-                    subject, text = messages.before_deadline(today=today, **details)
                     key = rules.before_deadline_key(deadline, rungs[deadline])
-                    wanted.append(_Wanted(row, ReminderKind.BEFORE_DEADLINE, key, subject, text))
+                    words = partial(messages.before_deadline, today=today, **details)
+                    wanted.append(_Wanted(row, ReminderKind.BEFORE_DEADLINE, key, words))
                     continue
-                round_number = rules.overdue_round(deadline, today, every)
-                subject, text = messages.overdue(today=today, **details)
+                key = rules.overdue_key(deadline, rules.overdue_round(deadline, today, every))
                 wanted.append(
-                    _Wanted(row, ReminderKind.OVERDUE, rules.overdue_key(deadline, round_number), subject, text)
+                    _Wanted(row, ReminderKind.OVERDUE, key, partial(messages.overdue, today=today, **details))
                 )
                 level = rules.ladder_level(deadline, today, ladder)
                 if level is not None:
-                    subject, text, reason = messages.ladder(
-                        level=level, today=today, response_due=_response_due(today), **details
-                    )
-                    wanted.append(_Wanted(row, level, rules.ladder_key(deadline), subject, text, reason))
+                    words = partial(messages.ladder, level=level, today=today, response_due=response_due, **details)
+                    wanted.append(_Wanted(row, level, rules.ladder_key(deadline), words))
             with transaction.atomic():
                 _write_batch(run, result, wanted, audience)
         return _finish(run, result)
@@ -327,6 +340,7 @@ def scan_reporting_cycles(*, now: datetime.datetime | None = None, batch_size: i
         if result.skipped_reason:
             return _finish(run, result)
         audience = Audience()
+        response_due = _response_due(today)
         for cycle, due_day in _reporting_groups():
             upcoming = rules.report_reminder_period(
                 cycle, today, due_day=due_day, days_before=settings.REPORT_REMINDER_DAYS_BEFORE
@@ -340,10 +354,10 @@ def scan_reporting_cycles(*, now: datetime.datetime | None = None, batch_size: i
                 for rows in _batches(owing, ROW_FIELDS, batch_size):
                     wanted = []
                     for row in rows:
-                        subject, text = messages.report_due(
-                            path=row["task__path"], headline=row["task__headline"], period=upcoming
+                        words = partial(
+                            messages.report_due, path=row["task__path"], headline=row["task__headline"], period=upcoming
                         )
-                        wanted.append(_Wanted(row, ReminderKind.REPORT_DUE, key, subject, text))
+                        wanted.append(_Wanted(row, ReminderKind.REPORT_DUE, key, words))
                     with transaction.atomic():
                         _write_batch(run, result, wanted, audience)
             missing = (
@@ -360,13 +374,14 @@ def scan_reporting_cycles(*, now: datetime.datetime | None = None, batch_size: i
                 for rows in _batches(owing, ROW_FIELDS, batch_size):
                     wanted = []
                     for row in rows:
-                        subject, text, reason = messages.report_missing(
+                        words = partial(
+                            messages.report_missing,
                             path=row["task__path"],
                             headline=row["task__headline"],
                             period=missing,
-                            response_due=_response_due(today),
+                            response_due=response_due,
                         )
-                        wanted.append(_Wanted(row, EscalationLevel.BLUE, key, subject, text, reason))
+                        wanted.append(_Wanted(row, EscalationLevel.BLUE, key, words))
                     with transaction.atomic():
                         _write_batch(run, result, wanted, audience)
         return _finish(run, result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from django.conf import settings
@@ -11,6 +12,7 @@ from reminders import maintenance, scans
 from reminders.delivery import deliveries_recover, delivery_send, due_delivery_ids, worker_name
 
 logger = logging.getLogger(__name__)
+SEND_BUDGET_SECONDS = 150  # well inside the sender's soft time limit (240 s)
 
 
 @shared_task(name="reminders.scan_deadlines", ignore_result=True, acks_late=True, soft_time_limit=1500, time_limit=1800)
@@ -36,7 +38,10 @@ def send_deliveries(delivery_ids: list[int]) -> None:
     A failure is retried by the sweep once its backoff has passed, so this task never sleeps.
     """
     worker = f"{send_deliveries.request.hostname or worker_name()}:{worker_name().rsplit(':', 1)[-1]}"
+    started = time.monotonic()
     for delivery_id in delivery_ids:
+        if time.monotonic() - started > SEND_BUDGET_SECONDS:
+            break  # slow channels: the rest stay pending and queued, and the sweep queues them again
         delivery_send(delivery_id=int(delivery_id), worker=worker)
 
 

@@ -250,7 +250,7 @@ class TestRecovery:
         )
 
         with django_capture_on_commit_callbacks(execute=True):
-            enqueue_deliveries([email_delivery.pk])
+            enqueue_deliveries([email_delivery.pk], mark_queued=True)
 
         assert published == [([[email_delivery.pk]], "reminders-test")]
         email_delivery.refresh_from_db()
@@ -262,7 +262,7 @@ class TestRecovery:
 
         monkeypatch.setattr("reminders.tasks.send_deliveries.apply_async", down)
         with django_capture_on_commit_callbacks(execute=True):
-            enqueue_deliveries([email_delivery.pk])
+            enqueue_deliveries([email_delivery.pk], mark_queued=True)
 
         later = clock.now() + datetime.timedelta(minutes=6)
         assert due_delivery_ids(now=later) == [email_delivery.pk]
