@@ -44,6 +44,7 @@ from reminders.models import ScanKind, ScanRun
 
 # A unit that asked to close its task, or a closed or declined one, is not chased.
 SCANNED_STATUSES = (AssignmentStatus.NEW, AssignmentStatus.IN_PROGRESS)
+REMINDER_KINDS = frozenset(ReminderKind.values)  # enum .values rebuilds its list on every call
 ROW_FIELDS = ("pk", "unit_id", "task_id", "task__path", "task__headline")
 COPIED_ROLES = {
     EscalationLevel.BLUE: (),
@@ -115,8 +116,8 @@ def _write_batch(run: ScanRun, result: ScanResult, wanted: list[_Wanted], audien
         return
     now = clock.now()
     today = timezone.localdate(now)
-    reminders = [item for item in wanted if item.kind in ReminderKind.values]
-    escalations = [item for item in wanted if item.kind not in ReminderKind.values]
+    reminders = [item for item in wanted if item.kind in REMINDER_KINDS]
+    escalations = [item for item in wanted if item.kind not in REMINDER_KINDS]
     notices: list[Notice] = []
     if reminders:
         ids = {item.row["pk"] for item in reminders}
