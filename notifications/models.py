@@ -52,6 +52,19 @@ class Notification(models.Model):
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox_idx")]
+        constraints = [
+            # A reminder or escalation reaches each person's inbox once, however many scans run at once.
+            models.UniqueConstraint(
+                fields=["recipient", "reminder"],
+                condition=models.Q(reminder__isnull=False),
+                name="notification_once_per_reminder",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "escalation"],
+                condition=models.Q(escalation__isnull=False),
+                name="notification_once_per_escalation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
