@@ -106,120 +106,113 @@ def _response_due(today: datetime.date) -> datetime.date:
     return workdays.add_working_days(today, settings.ESCALATION_RESPONSE_DAYS)
 
 
+def _create_new(
+    run: ScanRun,
+    model: type[Reminder] | type[Escalation],
+    kind_field: str,
+    wanted: list[_Wanted],
+    build: Callable[[_Wanted, tuple[str, ...]], Reminder | Escalation],
+) -> list[tuple[_Wanted, int, tuple[str, ...]]]:
+    """Insert the wanted rows that do not exist yet; return (item, new row's id, words) for those this run wrote.
+
+    Rows another scan created first are skipped by the unique constraint (ON CONFLICT DO NOTHING);
+    only rows stamped with this run count as ours, so a concurrent scan never tells anyone twice.
+    """
+    if not wanted:
+        return []
+    existing = set(
+        model.objects.filter(
+            assignment_id__in={item.row["pk"] for item in wanted},
+            **{f"{kind_field}__in": {item.kind for item in wanted}},
+            period_key__in={item.key for item in wanted},
+        ).values_list("assignment_id", kind_field, "period_key")
+    )
+    fresh = [item for item in wanted if (item.row["pk"], item.kind, item.key) not in existing]
+    words = [item.words() for item in fresh]
+    model.objects.bulk_create(
+        [build(item, item_words) for item, item_words in zip(fresh, words, strict=True)],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    mine = {
+        (assignment_id, kind, key): pk
+        for pk, assignment_id, kind, key in model.objects.filter(
+            scan_run=run, assignment_id__in={item.row["pk"] for item in fresh}
+        ).values_list("pk", "assignment_id", kind_field, "period_key")
+    }
+    created = []
+    for item, item_words in zip(fresh, words, strict=True):
+        pk = mine.get((item.row["pk"], item.kind, item.key))
+        if pk is not None:
+            created.append((item, pk, item_words))
+    return created
+
+
 def _write_batch(run: ScanRun, result: ScanResult, wanted: list[_Wanted], audience: Audience) -> None:
     """Create the wanted reminders and escalations that do not exist yet, and tell their recipients.
 
-    Runs in the caller's transaction. Rows another scan created first are skipped by the unique
-    constraints (ON CONFLICT DO NOTHING); only the rows stamped with this run are fanned out.
+    Runs in the caller's transaction, so the rows, the inbox messages and the deliveries commit together.
     """
     if not wanted:
         return
     now = clock.now()
-    today = timezone.localdate(now)
-    reminders = [item for item in wanted if item.kind in REMINDER_KINDS]
-    escalations = [item for item in wanted if item.kind not in REMINDER_KINDS]
-    notices: list[Notice] = []
-    if reminders:
-        ids = {item.row["pk"] for item in reminders}
-        existing = set(
-            Reminder.objects.filter(
-                assignment_id__in=ids,
-                kind__in={item.kind for item in reminders},
-                period_key__in={item.key for item in reminders},
-            ).values_list("assignment_id", "kind", "period_key")
+    response_due = _response_due(timezone.localdate(now))
+    reminders = _create_new(
+        run,
+        Reminder,
+        "kind",
+        [item for item in wanted if item.kind in REMINDER_KINDS],
+        lambda item, words: Reminder(
+            assignment_id=item.row["pk"],
+            kind=item.kind,
+            period_key=item.key,
+            message=words[1],
+            scan_run=run,
+            created_at=now,
+        ),
+    )
+    escalations = _create_new(
+        run,
+        Escalation,
+        "level",
+        [item for item in wanted if item.kind not in REMINDER_KINDS],
+        lambda item, words: Escalation(
+            assignment_id=item.row["pk"],
+            level=item.kind,
+            period_key=item.key,
+            reason=words[2],
+            response_due=response_due,
+            scan_run=run,
+            created_at=now,
+        ),
+    )
+    notices = [
+        Notice(
+            unit_id=item.row["unit_id"],
+            task_id=item.row["task_id"],
+            notification_kind=NotificationKind.REMINDER,
+            subject=words[0],
+            text=words[1],
+            url=_task_url(item.row["task_id"]),
+            reminder_id=pk,
         )
-        fresh = [item for item in reminders if (item.row["pk"], item.kind, item.key) not in existing]
-        words = {id(item): item.words() for item in fresh}
-        Reminder.objects.bulk_create(
-            [
-                Reminder(
-                    assignment_id=item.row["pk"],
-                    kind=item.kind,
-                    period_key=item.key,
-                    message=words[id(item)][1],
-                    scan_run=run,
-                    created_at=now,
-                )
-                for item in fresh
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
+        for item, pk, words in reminders
+    ] + [
+        Notice(
+            unit_id=item.row["unit_id"],
+            task_id=item.row["task_id"],
+            notification_kind=NotificationKind.ESCALATION,
+            subject=words[0],
+            text=words[1],
+            url=_task_url(item.row["task_id"]),
+            escalation_id=pk,
+            level=item.kind,
+            copy_roles=COPIED_ROLES.get(item.kind, ()),
         )
-        mine = dict(
-            ((assignment_id, kind, key), pk)
-            for pk, assignment_id, kind, key in Reminder.objects.filter(
-                scan_run=run, assignment_id__in={item.row["pk"] for item in fresh}
-            ).values_list("pk", "assignment_id", "kind", "period_key")
-        )
-        for item in fresh:
-            reminder_id = mine.get((item.row["pk"], item.kind, item.key))
-            if reminder_id is None:
-                continue  # a concurrent scan wrote it first and tells the unit itself
-            result.reminders += 1
-            subject, text = words[id(item)][:2]
-            notices.append(
-                Notice(
-                    unit_id=item.row["unit_id"],
-                    task_id=item.row["task_id"],
-                    notification_kind=NotificationKind.REMINDER,
-                    subject=subject,
-                    text=text,
-                    url=_task_url(item.row["task_id"]),
-                    reminder_id=reminder_id,
-                )
-            )
-    if escalations:
-        ids = {item.row["pk"] for item in escalations}
-        existing = set(
-            Escalation.objects.filter(
-                assignment_id__in=ids,
-                level__in={item.kind for item in escalations},
-                period_key__in={item.key for item in escalations},
-            ).values_list("assignment_id", "level", "period_key")
-        )
-        fresh = [item for item in escalations if (item.row["pk"], item.kind, item.key) not in existing]
-        words = {id(item): item.words() for item in fresh}
-        Escalation.objects.bulk_create(
-            [
-                Escalation(
-                    assignment_id=item.row["pk"],
-                    level=item.kind,
-                    period_key=item.key,
-                    reason=words[id(item)][2],
-                    response_due=_response_due(today),
-                    scan_run=run,
-                    created_at=now,
-                )
-                for item in fresh
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
-        mine = dict(
-            ((assignment_id, level, key), pk)
-            for pk, assignment_id, level, key in Escalation.objects.filter(
-                scan_run=run, assignment_id__in={item.row["pk"] for item in fresh}
-            ).values_list("pk", "assignment_id", "level", "period_key")
-        )
-        for item in fresh:
-            escalation_id = mine.get((item.row["pk"], item.kind, item.key))
-            if escalation_id is None:
-                continue
-            result.escalations += 1
-            subject, text = words[id(item)][:2]
-            notices.append(
-                Notice(
-                    unit_id=item.row["unit_id"],
-                    task_id=item.row["task_id"],
-                    notification_kind=NotificationKind.ESCALATION,
-                    subject=subject,
-                    text=text,
-                    url=_task_url(item.row["task_id"]),
-                    escalation_id=escalation_id,
-                    level=item.kind,
-                    copy_roles=COPIED_ROLES.get(item.kind, ()),
-                )
-            )
+        for item, pk, words in escalations
+    ]
+    result.reminders += len(reminders)
+    result.escalations += len(escalations)
     written, delivery_ids = fan_out(notices, audience=audience)
     result.messages += written
     result.deliveries += len(delivery_ids)
