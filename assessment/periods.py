@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import chinese_date
+
 YEAR = re.compile(r"^(\d{4})$")
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})~(\d{4}-\d{2}-\d{2})$")
 EARLIEST_YEAR = 2000
-
-
-def _chinese_date(day: datetime.date) -> str:
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ class AssessmentPeriod:
             return _("%(year)s年第%(quarter)s季度") % {"year": match[1], "quarter": match[2]}
         if MONTH.match(self.key):
             return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
-        return _("%(start)s至%(end)s") % {"start": _chinese_date(self.start), "end": _chinese_date(self.end)}
+        return _("%(start)s至%(end)s") % {"start": chinese_date(self.start), "end": chinese_date(self.end)}
 
     @property
     def query(self) -> dict[str, str]:

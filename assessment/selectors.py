@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, NullIf, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from accounts.models import Unit
@@ -56,6 +56,7 @@ from assessment import scoring
 from assessment.models import Objection, ScoreWeights
 from assessment.periods import AssessmentWindow, start_of_day
 from plans import periods
+from plans.lights import effective_cycle, effective_due
 from plans.models import Assignment, AssignmentStatus, Escalation, EscalationResponse, PlanStatus, ProgressReport
 
 LIVE_PLANS = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
@@ -100,7 +101,7 @@ def scoring_weights(row: ScoreWeights) -> scoring.Weights:
 
 def _cycle(prefix: str = ""):
     """Return the assignment's reporting cycle: the task's own, else the plan's."""
-    return Coalesce(NullIf(f"{prefix}task__reporting_cycle", Value("")), f"{prefix}task__plan__reporting_cycle")
+    return effective_cycle(f"{prefix}task__")
 
 
 def _days(delta: datetime.timedelta | None) -> Decimal:
@@ -205,7 +206,7 @@ def _with_facts(queryset: QuerySet[Assignment], window: AssessmentWindow) -> Que
     return (
         queryset.annotate(
             assess_cycle=_cycle(),
-            effective_due=Coalesce("due_on", "task__deadline"),
+            effective_due=effective_due(),
             done_on=Case(
                 When(
                     completed_at__lt=window.as_of,

@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from core import clock
 from plans import periods
-from plans.lights import HOLDING, Light, annotate_lights
+from plans.lights import HOLDING, Light, annotate_lights, effective_due
 from plans.models import Assignment, AssignmentStatus, Plan, PlanStatus, ProgressReport, Section, Task
 
 LIGHTS = (Light.RED.value, Light.YELLOW.value, Light.GREEN.value, Light.GREY.value, Light.DONE.value)
@@ -311,7 +311,7 @@ def unit_figures(*, plan: Plan, today: datetime.date) -> list[UnitFigures]:
         _counted_assignments(plan)
         .annotate(
             cycle=Coalesce(NullIf("task__reporting_cycle", Value("")), Value(plan.reporting_cycle)),
-            effective_due=Coalesce("due_on", "task__deadline"),
+            effective_due=effective_due(),
         )
         .order_by()
         .values("unit_id", "unit__name", "unit__short_name", "unit__sort_order")

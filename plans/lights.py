@@ -102,6 +102,16 @@ def _last_closed_cases(today: datetime.date) -> list[tuple[Q, periods.Period]]:
     return cases
 
 
+def effective_due(prefix: str = "") -> Coalesce:
+    """Return an assignment's deadline in SQL: the granted one, else the task's (`prefix` reaches the assignment)."""
+    return Coalesce(f"{prefix}due_on", f"{prefix}task__deadline")
+
+
+def effective_cycle(prefix: str = "task__") -> Coalesce:
+    """Return a task's reporting cycle in SQL: its own, else its plan's (`prefix` reaches the task; "" from Task)."""
+    return Coalesce(NullIf(f"{prefix}reporting_cycle", Value("")), f"{prefix}plan__reporting_cycle")
+
+
 def visible_report_q(prefix: str = "") -> Q:
     """Return the condition for a report the bureau may see (no approval needed, or approved)."""
     return Q(**{f"{prefix}needs_approval": False}) | Q(**{f"{prefix}approval__approved": True})
@@ -142,8 +152,8 @@ def annotate_lights(queryset: QuerySet, *, today: datetime.date, soon_days: int 
         output_field=BooleanField(),
     )
     queryset = queryset.annotate(
-        effective_due=Coalesce("due_on", "task__deadline"),
-        light_cycle=Coalesce(NullIf("task__reporting_cycle", Value("")), "task__plan__reporting_cycle"),
+        effective_due=effective_due(),
+        light_cycle=effective_cycle(),
     ).annotate(
         last_period_key=Case(
             *[When(condition, then=Value(period.key)) for condition, period in cases],

@@ -40,7 +40,7 @@ from plans.services.errors import WorkflowError
 from reminders import rules
 from reminders.channels import DeliveryFailed, OutgoingMessage, send_message
 from reminders.channels.base import level_prefix
-from reminders.fanout import default_quiet_hours
+from reminders.fanout import default_quiet_hours, quiet_hours_of
 from reminders.models import AttemptOutcome, Channel, ChannelPreference, Delivery, DeliveryAttempt, DeliveryState
 
 logger = logging.getLogger(__name__)
@@ -69,13 +69,8 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 def _quiet_hours_for(delivery: Delivery) -> tuple[datetime.time, datetime.time] | None:
     if delivery.recipient_id is None:
-        return default_quiet_hours()
-    preference = ChannelPreference.objects.filter(user_id=delivery.recipient_id).first()
-    if preference is None:
-        return default_quiet_hours()
-    if preference.quiet_start is None or preference.quiet_start == preference.quiet_end:
-        return None
-    return preference.quiet_start, preference.quiet_end
+        return default_quiet_hours()  # a group robot
+    return quiet_hours_of(ChannelPreference.objects.filter(user_id=delivery.recipient_id).first())
 
 
 def _claim(delivery_id: int, worker: str) -> tuple[Delivery, DeliveryAttempt] | SendOutcome | None:

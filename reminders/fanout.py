@@ -21,11 +21,11 @@ from django.utils import timezone
 from accounts.models import Role, User
 from core import clock
 from notifications.models import Notification
+from notifications.services import UNIT_ROLES
 from reminders import rules
 from reminders.models import Channel, ChannelPreference, Delivery, DeliveryState, UnitRobot
 
 logger = logging.getLogger(__name__)
-UNIT_ROLES = (Role.UNIT_MANAGER, Role.UNIT_STAFF)
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,19 @@ def default_quiet_hours() -> tuple[datetime.time, datetime.time] | None:
     return rules.parse_quiet_hours(settings.DEFAULT_QUIET_HOURS)
 
 
+def quiet_hours_of(preference: ChannelPreference | None) -> tuple[datetime.time, datetime.time] | None:
+    """Return a person's quiet hours: their own choice, or the site's default when they have not chosen."""
+    if preference is None:
+        return default_quiet_hours()
+    if preference.quiet_start is None or preference.quiet_start == preference.quiet_end:
+        return None
+    return preference.quiet_start, preference.quiet_end
+
+
 def _person(user: User, preference: ChannelPreference | None) -> Person:
     if preference is None:
-        return Person(user.pk, user.email, user.phone, bool(user.email), False, default_quiet_hours())
-    quiet = (preference.quiet_start, preference.quiet_end) if preference.quiet_start is not None else None
-    if quiet is not None and quiet[0] == quiet[1]:
-        quiet = None
-    return Person(user.pk, user.email, user.phone, preference.email, preference.sms, quiet)
+        return Person(user.pk, user.email, user.phone, bool(user.email), False, quiet_hours_of(None))
+    return Person(user.pk, user.email, user.phone, preference.email, preference.sms, quiet_hours_of(preference))
 
 
 @dataclass

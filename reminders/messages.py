@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core import workdays
+from core.dates import chinese_date
 from plans import periods
 from plans.models import EscalationLevel
 
@@ -18,14 +19,9 @@ LEVEL_TAGS = {
 }
 
 
-def format_day(day: datetime.date) -> str:
-    """Return a date as the UI writes it: 2020年7月2日."""
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
-
-
 def _deadline(day: datetime.date) -> str:
     note = workdays.day_note(day)
-    return _("%(date)s（%(note)s）") % {"date": format_day(day), "note": note} if note else format_day(day)
+    return _("%(date)s（%(note)s）") % {"date": chinese_date(day), "note": note} if note else chinese_date(day)
 
 
 def _task(path: str, headline: str) -> str:
@@ -51,7 +47,7 @@ def overdue(*, path: str, headline: str, deadline: datetime.date, today: datetim
     subject = _("逾期催办：%(task)s") % {"task": _task(path, headline)}
     text = _("任务“%(task)s”的完成时限为%(deadline)s，已逾期%(days)s天。请尽快办结，或说明原因并申请延期。") % {
         "task": _task(path, headline),
-        "deadline": format_day(deadline),
+        "deadline": chinese_date(deadline),
         "days": days_over,
     }
     return subject, text
@@ -75,10 +71,12 @@ def report_missing(
     reason = _("任务“%(task)s”%(period)s的进展截至%(due)s仍未报送。") % {
         "task": _task(path, headline),
         "period": period.label,
-        "due": format_day(period.due),
+        "due": chinese_date(period.due),
     }
     subject = _(LEVEL_TAGS[EscalationLevel.BLUE]) + _("进展未报送：%(task)s") % {"task": _task(path, headline)}
-    text = reason + _("请立即补报，并于%(respond)s前书面反馈未按时报送的原因。") % {"respond": format_day(response_due)}
+    text = reason + _("请立即补报，并于%(respond)s前书面反馈未按时报送的原因。") % {
+        "respond": chinese_date(response_due)
+    }
     return subject, text, reason
 
 
@@ -89,11 +87,11 @@ def ladder(
     days_over = (today - deadline).days
     reason = _("任务“%(task)s”的完成时限为%(deadline)s，已逾期%(days)s天仍未办结。") % {
         "task": _task(path, headline),
-        "deadline": format_day(deadline),
+        "deadline": chinese_date(deadline),
         "days": days_over,
     }
     subject = (_(LEVEL_TAGS[level]) if level in LEVEL_TAGS else "") + _task(path, headline)
     text = reason + _("请于%(respond)s前书面反馈原因、已采取的措施和预计完成时间。") % {
-        "respond": format_day(response_due)
+        "respond": chinese_date(response_due)
     }
     return subject, text, reason

@@ -17,15 +17,16 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core import clock, workdays
+from core.dates import chinese_date
 from notifications.models import NotificationKind
 from plans import periods
+from plans.lights import effective_cycle, effective_due
 from plans.models import (
     Assignment,
     AssignmentStatus,
@@ -226,7 +227,7 @@ def _start(kind: str, now: datetime.datetime) -> tuple[ScanRun, ScanResult, date
     if settings.REMINDER_WORKING_DAYS_ONLY and not workdays.is_working_day(today):
         note = workdays.day_note(today)
         result.skipped_reason = _("%(day)s是非工作日（%(note)s），不发送催办") % {
-            "day": messages.format_day(today),
+            "day": chinese_date(today),
             "note": note,
         }
     return run, result, today
@@ -257,7 +258,7 @@ def scan_deadlines(*, now: datetime.datetime | None = None, batch_size: int | No
         rungs = rules.before_deadline_rungs(today, offsets)
         candidates = (
             scanned_assignments()
-            .annotate(deadline=Coalesce("due_on", "task__deadline"))
+            .annotate(deadline=effective_due())
             .filter(Q(deadline__in=list(rungs)) | Q(deadline__lt=today))
         )
         response_due = _response_due(today)
@@ -290,7 +291,7 @@ def _reporting_groups() -> list[tuple[str, int]]:
     return list(
         scanned_assignments()
         .annotate(
-            cycle=Coalesce(NullIf("task__reporting_cycle", Value("")), "task__plan__reporting_cycle"),
+            cycle=effective_cycle(),
             due_day=F("task__plan__report_due_day"),
         )
         .values_list("cycle", "due_day")
@@ -313,7 +314,7 @@ def _owing_report(cycle: str, due_day: int, period: periods.Period) -> QuerySet[
     # cycle (it guessed 2 tasks of 500), so with it in the batch query every batch read and sorted all the
     # group's remaining assignments instead of walking the primary key (bench/scan_250k.py: 36 of 137 s).
     task_ids = list(
-        Task.objects.annotate(cycle=Coalesce(NullIf("reporting_cycle", Value("")), "plan__reporting_cycle"))
+        Task.objects.annotate(cycle=effective_cycle(""))
         .filter(
             cycle=cycle,
             plan__report_due_day=due_day,

@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,7 @@ from core import clock
 from core.ids import parse_id
 from notifications.models import Notification
 from plans.models import Escalation, EscalationLevel, Reminder, ReminderKind
-from reminders import rules
+from reminders.fanout import default_quiet_hours
 from reminders.models import (
     Channel,
     ChannelPreference,
@@ -357,8 +356,7 @@ def preference_for(user: User) -> PreferenceView:
     preference = ChannelPreference.objects.filter(user=user).first()
     if preference is not None:
         return PreferenceView(preference.email, preference.sms, preference.quiet_start, preference.quiet_end, True)
-    quiet = rules.parse_quiet_hours(settings.DEFAULT_QUIET_HOURS)
-    start, end = quiet if quiet else (None, None)
+    start, end = default_quiet_hours() or (None, None)
     return PreferenceView(bool(user.email), False, start, end, False)
 
 

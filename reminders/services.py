@@ -10,14 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, Unit, User
+from accounts.models import Unit, User
 from audit.models import AuditAction
 from audit.services import audit_created, audit_record, audit_updated, model_snapshot, snapshot_diff
 from core import clock
+from core.dates import chinese_date
 from plans.services.errors import WorkflowError
 from reminders.channels import DeliveryFailed, OutgoingMessage, send_message, validate_robot_url
 from reminders.fanout import absolute_url
 from reminders.models import ChannelPreference, RobotKind, UnitRobot
+from reminders.policies import can_manage_robots
 
 PREFERENCE_FIELDS = ["email", "sms", "quiet_start", "quiet_end"]
 
@@ -51,13 +53,6 @@ def channel_preference_update(
     preference.save(update_fields=[*PREFERENCE_FIELDS, "updated_at"])
     audit_updated(actor=actor, instance=preference, before=before, verb="channel_preference.update")
     return preference
-
-
-def can_manage_robots(user: User, unit: Unit) -> bool:
-    """Return whether the user may set up the unit's group robots: its manager, or a system administrator."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.role == Role.ADMIN or (user.role == Role.UNIT_MANAGER and user.unit_id == unit.pk)
 
 
 def _robot_snapshot(robot: UnitRobot) -> dict[str, object]:
@@ -157,7 +152,7 @@ def unit_robot_send_test(*, actor: User, robot: UnitRobot) -> str:
         text=_(
             "这是一条测试消息，由%(person)s于%(when)s发送。收到即表示本群机器人设置正确，以后的催办、督办会发到本群。"
         )
-        % {"person": actor, "when": f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"},
+        % {"person": actor, "when": f"{chinese_date(local.date())} {local:%H:%M}"},
         url=absolute_url("/"),
     )
     if not robot.webhook_url:

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role, Unit
+from accounts.models import Unit
 from core import clock
 from plans.policies import can_see_all_units, can_supervise
 from plans.services.errors import WorkflowError
@@ -23,6 +23,7 @@ from reminders.channels import DeliveryFailed
 from reminders.delivery import delivery_retry
 from reminders.forms import ChannelPreferenceForm, UnitRobotForm
 from reminders.models import Channel, Delivery, RobotKind, UnitRobot
+from reminders.policies import manages_own_unit_robots
 from reminders.services import channel_preference_update, unit_robot_save, unit_robot_send_test
 
 PAGE_SIZE = 50
@@ -127,14 +128,9 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- message settings ----------------------------------------------------------------------------------
 
 
-def _manages_robots(request: HttpRequest) -> bool:
-    user = request.user
-    return user.role == Role.UNIT_MANAGER and user.unit_id is not None
-
-
 def _robot_forms(request: HttpRequest, bound: UnitRobotForm | None = None) -> list[UnitRobotForm]:
     """Return one form per robot kind for the manager's unit, the bound (invalid) one in its place."""
-    if not _manages_robots(request):
+    if not manages_own_unit_robots(request.user):
         return []
     robots = selectors.unit_robots(request.user.unit_id)
     forms = []
@@ -176,7 +172,7 @@ def _render_settings(
             "sms_available": sms_available,
             "default_quiet_hours": settings.DEFAULT_QUIET_HOURS,
             "robot_forms": _robot_forms(request, robot_form),
-            "unit": user.unit if _manages_robots(request) else None,
+            "unit": user.unit if manages_own_unit_robots(request.user) else None,
         },
         status=status,
     )
@@ -208,7 +204,7 @@ def channel_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _require_robot_manager(request: HttpRequest) -> None:
-    if not _manages_robots(request):
+    if not manages_own_unit_robots(request.user):
         raise PermissionDenied(_("只有单位负责人可以设置本单位的群机器人。"))
 
 

@@ -43,3 +43,16 @@ def chromium_path() -> str:
     """Return Debian's chromium binary after checking it is installed."""
     require(shutil.which(CHROMIUM) is not None, f"Chromium at {CHROMIUM}")
     return CHROMIUM
+
+
+def worker_database_url() -> str:
+    """Return a URL for the database this test session created, for a worker process to open."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    if connection.vendor == "postgresql":
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    raise AssertionError(f"unsupported database vendor {connection.vendor}")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 
 from accounts.models import User
 from audit.models import AuditEvent
+from core.dates import chinese_date
 from plans import periods
 from plans.lights import Light, annotate_lights, light_reason, visible_report_q
 from plans.models import (
@@ -108,10 +109,6 @@ class TaskPage:
 def task_for(user: User, pk: int) -> Task:
     """Return a task the user may see (404 for a task another unit holds)."""
     return get_object_or_404(tasks_visible_to(user).select_related("plan"), pk=pk)
-
-
-def _date_text(day: datetime.date) -> str:
-    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
 
 def _report_entry(report: ProgressReport, task: Task) -> TimelineEntry:
@@ -330,7 +327,9 @@ def _timeline(
         )
     for escalation in escalations:
         due = (
-            _("，请于%(date)s前反馈") % {"date": _date_text(escalation.response_due)} if escalation.response_due else ""
+            _("，请于%(date)s前反馈") % {"date": chinese_date(escalation.response_due)}
+            if escalation.response_due
+            else ""
         )
         entries.append(
             TimelineEntry(
@@ -414,8 +413,8 @@ def _timeline(
                 unit=request.assignment.unit,
                 title=_("申请将时限由%(current)s延至%(requested)s")
                 % {
-                    "current": _date_text(request.current_due) if request.current_due else _("无固定时限"),
-                    "requested": _date_text(request.requested_due),
+                    "current": chinese_date(request.current_due) if request.current_due else _("无固定时限"),
+                    "requested": chinese_date(request.requested_due),
                 },
                 body=request.reason,
             )
@@ -429,7 +428,7 @@ def _timeline(
                     label=_("延期审核"),
                     actor=request.decided_by,
                     unit=request.assignment.unit,
-                    title=_("同意延期至%(date)s") % {"date": _date_text(request.granted_due)}
+                    title=_("同意延期至%(date)s") % {"date": chinese_date(request.granted_due)}
                     if granted
                     else _("不同意延期"),
                     body=request.decision_reason,

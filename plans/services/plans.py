@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from audit.services import audit_updated, model_snapshot
 from core import clock
+from core.dates import chinese_date
 from plans.models import Assignment, Plan, PlanStatus, ReportingCycle, Task
 from plans.policies import require_manage_plans
 from plans.services.errors import WorkflowError
@@ -69,7 +70,7 @@ def _display(field: str, value) -> str:
     if field == "deadline" and isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     if isinstance(value, datetime.date):
-        return _("%(year)s年%(month)s月%(day)s日") % {"year": value.year, "month": value.month, "day": value.day}
+        return chinese_date(value)
     if field == "reporting_cycle":
         return str(ReportingCycle(value).label)
     return str(value)

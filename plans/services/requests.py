@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.services import audit_created, audit_updated, model_snapshot
 from core import clock
+from core.dates import chinese_date
 from plans.models import (
     Assignment,
     AssignmentStatus,
@@ -29,11 +30,7 @@ from plans.services.reports import _checked_files, attach_evidence
 
 
 def _date_text(day: datetime.date | None) -> str:
-    return (
-        _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
-        if day
-        else _("无固定时限")
-    )
+    return chinese_date(day) if day else _("无固定时限")
 
 
 def _require_holding(assignment: Assignment) -> None:

@@ -20,21 +20,10 @@ from django.db import connection
 
 from core.models import Heartbeat
 from core.tasks import heartbeat
-from tests.services import in_ci, redis_url
+from tests.services import in_ci, redis_url, worker_database_url
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    """Return a URL for the database this test session created, for the worker to open."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    if connection.vendor == "postgresql":
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    raise AssertionError(f"unsupported database vendor {connection.vendor}")
 
 
 @pytest.fixture
@@ -45,7 +34,7 @@ def worker(transactional_db):
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=worker_database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         VAR_DIR=str(settings.VAR_DIR),
     )

@@ -44,7 +44,7 @@ from reminders.channels import DELIVERY_KEY_HEADER
 from reminders.models import AttemptOutcome, Channel, Delivery, DeliveryAttempt, DeliveryState, RobotKind, UnitRobot
 from reminders.tasks import dispatch_due_deliveries
 from tests.factories import AssignmentFactory, PlanFactory, TaskFactory, UnitFactory, UserFactory
-from tests.services import in_ci, redis_url
+from tests.services import in_ci, redis_url, worker_database_url
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,17 +129,6 @@ def robot_server() -> Iterator[RobotServer]:
         server.server_close()
 
 
-def _database_url() -> str:
-    """Return a URL for the database this test session created, for the workers to open."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    if connection.vendor == "postgresql":
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    raise AssertionError(f"unsupported database vendor {connection.vendor}")
-
-
 class Workers:
     """Start prefork workers consuming only one private queue, each in its own process group; stop them all."""
 
@@ -150,7 +139,7 @@ class Workers:
         self.env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
         self.env.update(
             DJANGO_SETTINGS_MODULE="config.settings.test",
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=worker_database_url(),
             CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
             VAR_DIR=str(settings.VAR_DIR),
             REMINDER_QUEUE=queue,
