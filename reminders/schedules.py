@@ -16,9 +16,10 @@ class DefaultSchedule:
     name: str
     task: str
     description: str
-    crontab: tuple[str, str] | None = None  # (minute, hour), every day
+    crontab: tuple[str, str] | None = None  # (minute, hour)
     every_seconds: int | None = None
     args: tuple = ()
+    day_of_month: str = "*"  # with crontab: "1" for the first of each month
 
 
 DEFAULT_SCHEDULES = (
@@ -41,6 +42,16 @@ DEFAULT_SCHEDULES = (
         every_seconds=60,
     ),
     DefaultSchedule("每日清理", "reminders.cleanup", "清除过期会话和一年前已读的站内消息。", crontab=("15", "3")),
+    DefaultSchedule(
+        "每月月报存档",
+        "exports.archive_last_month",
+        "每月1日生成各已发布计划上月的月度推进情况表（Excel、Word、PDF）并存档；已存档的月份不会被覆盖。",
+        crontab=("30", "1"),
+        day_of_month="1",
+    ),
+    DefaultSchedule(
+        "导出文件清理", "exports.cleanup", "删除30天前的导出任务文件（月报存档不受影响）。", crontab=("45", "3")
+    ),
     DefaultSchedule("心跳", "core.tasks.heartbeat", "确认 beat 与 worker 在运行。", every_seconds=30, args=("beat",)),
 )
 
@@ -62,7 +73,12 @@ def ensure_default_schedules(apps=None) -> int:
         if schedule.crontab is not None:
             minute, hour = schedule.crontab
             fields["crontab"], _ = CrontabSchedule.objects.get_or_create(
-                minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone=TIME_ZONE
+                minute=minute,
+                hour=hour,
+                day_of_week="*",
+                day_of_month=schedule.day_of_month,
+                month_of_year="*",
+                timezone=TIME_ZONE,
             )
         else:
             fields["interval"], _ = IntervalSchedule.objects.get_or_create(

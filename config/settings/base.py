@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "dashboard",
     "assessment",
     "reminders",
+    "exports",
     "django_celery_beat",
     "seeds",
 ]
@@ -138,6 +139,16 @@ EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 9)
 
 # Supervision rules. The status lights read these, so every page, export and the API agree.
 STATUS_LIGHT_DUE_SOON_DAYS = env_int("STATUS_LIGHT_DUE_SOON_DAYS", 7)  # yellow this many days before a deadline
+
+# Exports (月度推进情况表、台账). Larger exports run as a Celery job with a progress page.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 300)  # tasks (reports) or assignments (CSV/JSON)
+EXPORT_ARCHIVE_FORMATS = env_list("EXPORT_ARCHIVE_FORMATS", ["xlsx", "docx", "pdf"])  # archived on the 1st
+EXPORT_JOB_KEEP_DAYS = env_int("EXPORT_JOB_KEEP_DAYS", 30)  # finished jobs' files are removed after this
+# Official-document fonts (GB/T 9704): the Word file names these; Word/WPS fall back to the second name.
+EXPORT_TITLE_FONT = env_str("EXPORT_TITLE_FONT", "方正小标宋简体")
+EXPORT_TITLE_FONT_FALLBACK = env_str("EXPORT_TITLE_FONT_FALLBACK", "宋体")
+EXPORT_BODY_FONT = env_str("EXPORT_BODY_FONT", "仿宋_GB2312")
+EXPORT_BODY_FONT_FALLBACK = env_str("EXPORT_BODY_FONT_FALLBACK", "仿宋")
 ASSIGNMENT_DECLINE_DAYS = env_int("ASSIGNMENT_DECLINE_DAYS", 5)  # a unit may decline within this many days
 ESCALATION_RESPONSE_DAYS = env_int("ESCALATION_RESPONSE_DAYS", 3)  # default time to answer an escalation
 
