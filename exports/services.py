@@ -56,6 +56,7 @@ class Rendered:
     filename: str
     content_type: str
     digest: str = ""  # the report's content digest, for monthly reports
+    rows: int = 0  # tasks in a report or ledger, rows in a data file
 
     @property
     def sha256(self) -> str:
@@ -136,13 +137,13 @@ def export_render(
         data = monthly.monthly_report(plan=plan, month=month, unit=unit, now=now)
         step(40, _("生成文件"))
         content = render_monthly(data, fmt, split=split)
-        return Rendered(content, filename, CONTENT_TYPES[fmt], data.digest())
+        return Rendered(content, filename, CONTENT_TYPES[fmt], data.digest(), len(data.rows))
     if kind == ExportKind.LEDGER:
         from exports.render_xlsx import ledger_workbook
 
         data = monthly.ledger(plan=plan, month=month, unit=unit, now=now)
         step(40, _("生成文件"))
-        return Rendered(ledger_workbook(data), filename, CONTENT_TYPES[fmt])
+        return Rendered(ledger_workbook(data), filename, CONTENT_TYPES[fmt], rows=len(data.rows))
     if kind == ExportKind.TASKS:
         rows = datasets.task_rows(plan=plan, unit=unit, now=now)
     else:
@@ -151,7 +152,7 @@ def export_render(
     content = (
         datasets.as_csv(rows) if fmt == ExportFormat.CSV else datasets.as_json(rows, plan=plan, kind=kind, now=now)
     )
-    return Rendered(content, filename, CONTENT_TYPES[fmt])
+    return Rendered(content, filename, CONTENT_TYPES[fmt], rows=len(rows))
 
 
 def export_size(*, kind: str, plan: Plan, unit: Unit | None) -> int:

@@ -10,6 +10,9 @@ import datetime
 import io
 from collections import Counter
 
+import docx
+import openpyxl
+import pdfplumber
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -37,6 +40,7 @@ from plans.models import (
     ProgressStatus,
     Reminder,
     ReportApproval,
+    Task,
 )
 from plans.selectors.workbench import workbench_for
 from seeds.history import history_summary, lights_of
@@ -356,3 +360,31 @@ def test_two_runs_on_fresh_databases_write_the_same_history(seeded):
 
     assert first == second
     assert second["reports"] > 1000 and second["late_reports"] > 0
+
+
+# --- The monthly report of the demo plan ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "pdf"])
+def test_the_demo_plans_september_report_holds_all_30_tasks_in_every_format(seeded, tmp_path, fmt):
+    demo = plan(DEMO_PLAN)
+    out = tmp_path / f"september.{fmt}"
+    stdout = io.StringIO()
+    with clock.frozen_at(TODAY):
+        call_command("export_monthly", plan=demo.doc_number, month="2020-09", fmt=fmt, out=str(out), stdout=stdout)
+    headlines = list(
+        Task.objects.filter(plan=demo, parent__isnull=True).order_by("position").values_list("headline", flat=True)
+    )
+    assert len(headlines) == 30 and "30 项任务" in stdout.getvalue()
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(out)["推进情况"]
+        serials = [row[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+        assert serials == list(range(1, 31))
+    elif fmt == "docx":
+        table = docx.Document(str(out)).tables[-1]
+        serials = [row.cells[0].text for row in table.rows if row.cells[0].text.strip().isdigit()]
+        assert serials == [str(n) for n in range(1, 31)]
+    else:
+        with pdfplumber.open(out) as pdf:
+            text = "".join((page.extract_text() or "") for page in pdf.pages).replace("\n", "").replace(" ", "")
+        assert all(headline.replace(" ", "")[:4] in text for headline in headlines)

@@ -68,6 +68,6 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(rendered.content)
         self.stdout.write(
-            f"已导出 {the_plan}：{month} → {path}（{len(rendered.content):,} 字节，SHA-256 {rendered.sha256[:16]}…，"
+            f"已导出 {the_plan}：{month}，{rendered.rows} 项任务 → {path}（{len(rendered.content):,} 字节，SHA-256 {rendered.sha256[:16]}…，"
             f"内容摘要 {rendered.digest[:16]}…）"
         )
