@@ -99,7 +99,14 @@ class TestStructure:
         with on(D(2020, 12, 10)):
             report = monthly_report(plan=history.plan, month=SEPTEMBER)
         shape = [(e.level, e.label) if isinstance(e, Heading) else e.serial for e in report.entries]
-        assert shape == [(1, "一、推进党的全面领导"), 1, 2, (1, "二、提升立德树人水平"), (2, "（一）加强思想政治教育"), 3]
+        assert shape == [
+            (1, "一、推进党的全面领导"),
+            1,
+            2,
+            (1, "二、提升立德树人水平"),
+            (2, "（一）加强思想政治教育"),
+            3,
+        ]
         assert [row.part for row in report.rows] == ["一、推进党的全面领导"] * 2 + ["二、提升立德树人水平"]
         assert report.title == "《湖里区教育局2020年工作要点》2020年9月推进情况表"
         assert report.as_of_day == D(2020, 9, 30)
