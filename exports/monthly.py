@@ -406,7 +406,10 @@ def _remarks(held: list[_Held], events: dict[int, dict[str, Any]], *, named: boo
                 _("%(kind)s%(n)s次") % {"kind": ReminderKind(kind).label, "n": n}
                 for kind, n in sorted(reminders.items())
             )
-            notes.append(_("催办%(n)s次（%(kinds)s）") % {"n": count, "kinds": kinds})
+            if len(reminders) == 1:
+                notes.append(kinds)  # 逾期催办2次
+            else:
+                notes.append(_("催办%(n)s次（%(kinds)s）") % {"n": count, "kinds": kinds})
         for level, was_answered in found["escalations"]:
             escalation_total += 1
             notes.append(

@@ -58,7 +58,7 @@ class TestSeptemberInDecember:
             task3 = rows_by_number(monthly_report(plan=history.plan, month=SEPTEMBER))["3"]
         assert (task3.light, task3.light_reason, task3.status_label) == ("red", "督办待反馈", "待签收")
         assert task3.progress == "" and task3.progress_missing
-        assert task3.remarks == "催办1次（人工催办1次）；人工督办（未反馈）"
+        assert task3.remarks == "人工催办1次；人工督办（未反馈）"
         assert (task3.reminders, task3.escalations) == (1, 1)
 
     def test_september_summary_counts_lights_reports_and_missing_units(self, history, bureau):
