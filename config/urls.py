@@ -19,6 +19,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("assessment/", include("assessment.urls")),
+    path("exports/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
 ]
