@@ -122,12 +122,13 @@ class ExportForm(forms.Form):
             self._settle_initial([month_key(m) for m in months])
 
     def _settle_initial(self, month_keys: list[str]) -> None:
-        """Start from the chosen plan, a monthly Excel report and the newest month, unless asked otherwise."""
+        """Start from the chosen plan, a monthly Excel report and last month, unless asked otherwise."""
         self.initial["plan"] = self.plan.pk if self.plan else None
         self.initial.setdefault("kind", ExportKind.MONTHLY)
         self.initial.setdefault("fmt", ExportFormat.XLSX)
         if self.initial.get("month") not in month_keys:
-            self.initial["month"] = month_keys[0] if month_keys else ""
+            # last month, the one whose report is due, unless the plan has only the current month
+            self.initial["month"] = month_keys[1] if len(month_keys) > 1 else (month_keys[0] if month_keys else "")
 
     def _chosen_plan(self, plans) -> Plan | None:
         """Return the plan the form is about: the posted or asked-for one, else the newest published plan."""
