@@ -105,7 +105,9 @@ def sample_ledger(*, rows: int = 4) -> Ledger:
                 co_units=("办公室",),
                 deadline=datetime.date(2020, 12, 31),
                 deadline_text="2020年12月底前",
-                months=tuple(f"{month.month}月进展：完成阶段任务（{10 * index}%）" for index, month in enumerate(months)),
+                months=tuple(
+                    f"{month.month}月进展：完成阶段任务（{10 * index}%）" for index, month in enumerate(months)
+                ),
                 percent=60,
                 light="green",
                 light_label="绿灯",
