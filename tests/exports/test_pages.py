@@ -212,7 +212,9 @@ class TestExportPage:
         assert form.plan == world.other_plan
         assert form["plan"].value() == world.other_plan.pk
 
-    def test_plan_in_the_address_is_preselected_with_its_months_newest_first_and_last_month_chosen(self, world, as_user):
+    def test_plan_in_the_address_is_preselected_with_its_months_newest_first_and_last_month_chosen(
+        self, world, as_user
+    ):
         response = as_user("supervisor").get(reverse("exports:index"), {"plan": world.plan.pk})
         form = response.context["form"]
         assert form["plan"].value() == world.plan.pk
