@@ -245,3 +245,51 @@ class TestExportMonthlyCommand:
         with on(D(2020, 12, 10)), pytest.raises(CommandError, match=message):
             call_command("export_monthly", fmt="xlsx", out=str(tmp_path / "x.xlsx"), **options)
         assert not (tmp_path / "x.xlsx").exists()
+
+
+class TestSeptemberInDecemberFiles:
+    """The files themselves hold September's figures when made in December."""
+
+    def test_the_workbook_holds_septembers_numbers_and_words(self, history, bureau):
+        with on(D(2020, 12, 10)):
+            content = export_render(kind="monthly", fmt="xlsx", plan=history.plan, month=SEPTEMBER).content
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row[0]}
+        assert summary["任务总数"] == 3
+        assert (summary["■ 红灯"], summary["● 绿灯"], summary["✓ 已办结"]) == (1, 2, 0)
+        assert (summary["应报报告"], summary["已报报告"]) == (5, 3)
+        assert summary[bureau["other_school"].name] == 1
+        assert summary["数据截至 2020年9月30日"] is None
+        rows = {row[0]: row for row in table_rows(content)}
+        assert rows[1][1] == "1. 深入学习贯彻十九大精神"
+        assert rows[1][4] == "年内\n2020年12月31日"  # the plan's words, then the date: not October's extension
+        assert rows[1][5] == "9月完成专题调研。\n【基础教育科】配合开展专题调研。"  # not the October correction
+        assert rows[1][6].startswith("● 绿灯 40%")
+        assert rows[2][1] == "2. 加强基层党组织建设"  # before October's new wording
+        assert rows[3][6].startswith("■ 红灯 0%")
+
+    def test_the_word_table_holds_septembers_numbers_and_words(self, history):
+        import docx
+
+        with on(D(2020, 12, 10)):
+            content = export_render(kind="monthly", fmt="docx", plan=history.plan, month=SEPTEMBER).content
+        document = docx.Document(io.BytesIO(content))
+        table = document.tables[-1]
+        rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in table.rows}
+        assert [cell.text for cell in table.rows[0].cells] == [
+            "序号",
+            "工作任务",
+            "牵头单位",
+            "配合单位",
+            "完成时限",
+            "本月进展",
+            "完成情况",
+            "备注",
+        ]
+        assert set(rows) >= {"1", "2", "3"}
+        assert rows["1"][5].startswith("9月完成专题调研。")
+        assert "40%" in rows["1"][6]
+        assert rows["2"][1] == "2. 加强基层党组织建设"
+        assert "本月未报送" in rows["3"][5]
+        text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+        assert "本计划共有任务3项" in text and "数据截至 2020年9月30日" in text
