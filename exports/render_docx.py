@@ -29,10 +29,21 @@ from docx.shared import Length, Mm, Pt
 from docx.styles.style import ParagraphStyle
 from lxml import etree
 
-from core.dates import chinese_date
+from exports.cells import (
+    LIGHT_FILLS,
+    MISSING_COLOR,
+    completion_lines,
+    deadline_lines,
+    missing_unit_lines,
+    progress_lines,
+    scope_lines,
+    summary_headings,
+    summary_sentences,
+    table_note,
+    title_lines,
+)
 from exports.files import normalized_zip
-from exports.report import LIGHT_KEYS, Heading, MonthlyReport, ReportRow
-from plans.lights import LIGHT_ICONS, Light
+from exports.report import Heading, MonthlyReport, ReportRow
 
 AUTHOR = "督查督办系统"
 HEADING_FONT = "黑体"
@@ -55,11 +66,8 @@ LANDSCAPE_FOOTER = Mm(10)
 TABLE_SIZE = Pt(10.5)  # 五号
 TABLE_CAPTION_SIZE = Pt(18)  # 小二
 
-LIGHT_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE", "grey": "EDEDED", "done": "DDEBF7"}
 HEADER_FILL = "F2F2F2"
 HEADING_FILL = "FAFAFA"
-MISSING_COLOR = "C00000"
-SUMMARY_LIGHT_ORDER = ("done", "green", "yellow", "red", "grey")
 INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -104,117 +112,6 @@ def table_columns() -> list[Column]:
         Column(_("完成情况"), 26),
         Column(_("备注"), 24),
     ]
-
-
-# Cell texts, shared with the PDF renderer -------------------------------------------------------
-
-
-def title_lines(report: MonthlyReport) -> list[str]:
-    """Return the title split for a centred heading: the plan, the month's table, then the unit."""
-    lines = [
-        f"《{report.plan_title}》",
-        _("%(year)s年%(month)s月推进情况表") % {"year": report.month.year, "month": report.month.month},
-    ]
-    if report.unit:
-        lines.append(f"（{report.unit}）")
-    return lines
-
-
-def scope_lines(report: MonthlyReport) -> list[str]:
-    """Return the lines under the title: document number and issuer, then scope and cut-off."""
-    source = "　".join(part for part in (report.doc_number, report.issuer) if part)
-    scope = _("统计范围：%(scope)s") % {"scope": report.unit or _("全部任务")}
-    cut_off = _("数据截至 %(day)s") % {"day": chinese_date(report.as_of_day)}
-    return [line for line in (source, f"{scope}　{cut_off}") if line]
-
-
-def deadline_lines(row: ReportRow) -> list[str]:
-    """Return the deadline as the plan words it, then the effective date."""
-    lines = [row.deadline_text] if row.deadline_text else []
-    if row.deadline is not None and chinese_date(row.deadline) != row.deadline_text:
-        lines.append(chinese_date(row.deadline))
-    return lines
-
-
-def progress_lines(row: ReportRow) -> list[tuple[str, bool]]:
-    """Return the month's progress lines, each with whether it marks a missing report."""
-    if row.progress:
-        lines = [(line, False) for line in row.progress.splitlines() if line.strip()]
-    elif row.progress_missing:
-        lines = [(_("本月未报送"), True)]
-    else:
-        lines = [("—", False)]
-    for note in row.co_notes:
-        if note.missing:
-            lines.append((f"【{note.unit}】{_('未报送')}", True))
-        else:
-            first, *rest = note.text.splitlines() or [""]
-            lines.append((f"【{note.unit}】{first}", False))
-            lines.extend((line, False) for line in rest)
-    return lines
-
-
-def completion_lines(row: ReportRow) -> list[str]:
-    """Return the completion cell: icon, light, percent, then the light's reason."""
-    lines = [f"{LIGHT_ICONS.get(row.light, '')} {row.light_label} {row.percent}%"]
-    if row.light_reason:
-        lines.append(row.light_reason)
-    return lines
-
-
-def format_percent(value: float | None) -> str:
-    """Return a percentage with one decimal, or a dash when there is none."""
-    return "—" if value is None else f"{value:.1f}%"
-
-
-def summary_sentences(report: MonthlyReport) -> str:
-    """Return the overall figures as the paragraph under 一、总体情况."""
-    summary = report.summary
-    counts = "、".join(
-        _("%(label)s%(count)s项") % {"label": Light(key).label, "count": summary.lights.get(key, 0)}
-        for key in SUMMARY_LIGHT_ORDER
-    )
-    return "".join(
-        [
-            _("%(subject)s共有任务%(tasks)s项，其中%(counts)s；完成率%(rate)s，平均进度%(mean)s。")
-            % {
-                "subject": report.unit or _("本计划"),
-                "tasks": summary.tasks,
-                "counts": counts,
-                "rate": format_percent(summary.completion_rate),
-                "mean": format_percent(summary.mean_percent),
-            },
-            _("本月应报送进展%(due)s份，已报送%(filed)s份。")
-            % {"due": summary.reports_due, "filed": summary.reports_filed},
-            _("本月催办%(reminders)s次、督办%(escalations)s次。")
-            % {"reminders": summary.reminders, "escalations": summary.escalations},
-        ]
-    )
-
-
-def summary_headings() -> tuple[str, str, str]:
-    """Return the three headings of the summary, in order."""
-    return _("一、总体情况"), _("二、未按时报送单位"), _("三、推进情况表")
-
-
-def missing_unit_lines(report: MonthlyReport) -> list[str]:
-    """Return one line per unit that owed reports and filed none, or a line saying all were filed."""
-    units = report.summary.missing_units
-    if not units:
-        return [_("本月各单位均已按时报送进展。")]
-    return [
-        _("%(index)s．%(unit)s，未报送%(count)s份。") % {"index": index, "unit": unit.unit, "count": unit.count}
-        for index, unit in enumerate(units, start=1)
-    ]
-
-
-def table_note(report: MonthlyReport) -> str:
-    """Return the sentence pointing at the table, with the light legend."""
-    legend = "、".join(f"{LIGHT_ICONS[key]}{Light(key).label}" for key in LIGHT_KEYS)
-    return _("各项任务推进情况详见附表（共%(tasks)s项，按计划顺序排列）。完成情况标示：%(legend)s。") % {
-        "tasks": report.summary.tasks,
-        "legend": legend,
-    }
 
 
 # The document -----------------------------------------------------------------------------------
@@ -580,9 +477,9 @@ def _task_row(
         _plain([entry.task_label]),
         _plain(["、".join(entry.lead_units)]),
         _plain(["、".join(entry.co_units)]),
-        _plain(deadline_lines(entry)),
+        _plain(deadline_lines(entry.deadline_text, entry.deadline)),
         progress_lines(entry),
-        _plain(completion_lines(entry)),
+        _plain(completion_lines(entry.light, entry.light_label, entry.percent, entry.light_reason)),
         _plain(line for line in entry.remarks.splitlines() if line.strip()),
     ]
     row = _row(table)

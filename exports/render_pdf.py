@@ -15,21 +15,19 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from exports.render_docx import (
-    AUTHOR,
+from exports.cells import (
     LIGHT_FILLS,
     completion_lines,
     deadline_lines,
-    export_fonts,
     missing_unit_lines,
     progress_lines,
     scope_lines,
     summary_headings,
     summary_sentences,
-    table_columns,
     table_note,
     title_lines,
 )
+from exports.render_docx import AUTHOR, export_fonts, table_columns
 from exports.report import Heading, MonthlyReport, ReportRow
 
 TEMPLATE = "exports/monthly_pdf.html"
@@ -99,9 +97,9 @@ def _entry(entry: Heading | ReportRow) -> TableEntry:
         task=_plain([entry.task_label]),
         lead=_plain(["、".join(entry.lead_units)]),
         co=_plain(["、".join(entry.co_units)]),
-        deadline=_plain(deadline_lines(entry)),
+        deadline=_plain(deadline_lines(entry.deadline_text, entry.deadline)),
         progress=tuple(Line(text, missing) for text, missing in progress_lines(entry)),
-        completion=_plain(completion_lines(entry)),
+        completion=_plain(completion_lines(entry.light, entry.light_label, entry.percent, entry.light_reason)),
         remarks=_plain(line for line in entry.remarks.splitlines() if line.strip()),
     )
 

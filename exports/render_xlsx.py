@@ -25,8 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from core.dates import chinese_date
+from exports.cells import LIGHT_FILLS, MISSING_COLOR, completion_lines, deadline_lines, progress_lines
 from exports.files import normalized_zip
-from exports.report import LIGHT_KEYS, Heading, Ledger, LedgerRow, MonthlyReport, ReportRow, Summary, UnitNote
+from exports.report import LIGHT_KEYS, Heading, Ledger, LedgerRow, MonthlyReport, ReportRow, Summary
 from plans.lights import LIGHT_ICONS, Light
 
 SPLITS = ("", "part", "unit")
@@ -35,8 +36,6 @@ TITLE_ROW, AS_OF_ROW, HEADER_ROW = 1, 2, 3
 SHEET_NAME_LIMIT = 31
 CREATOR = "督查督办系统"
 
-LIGHT_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE", "grey": "EDEDED", "done": "DDEBF7"}
-MISSING_COLOR = "C00000"
 HEADER_FILL = "D9E1F2"
 HEADING_FILLS = {1: "E7E6E6", 2: "F2F2F2"}
 FONT_NAME = "宋体"
@@ -152,40 +151,26 @@ def sheet_names(labels: Iterable[str], *, taken: Iterable[str] = ()) -> list[str
 
 
 def deadline_text(text: str, deadline: datetime.date | None) -> str:
-    """Return the time limit as the table shows it: the plan's words, then the date on a new line."""
-    date = chinese_date(deadline) if deadline is not None else ""
-    if not text:
-        return date
-    return f"{text}\n{date}" if date and date != text else text
+    """Return the time limit cell: the plan's words, then the date on a new line."""
+    return "\n".join(deadline_lines(text, deadline))
 
 
 def light_text(light: str, label: str, percent: int, reason: str = "") -> str:
     """Return the completion cell: ■ 红灯 60%, then the reason on a new line."""
-    text = f"{LIGHT_ICONS.get(light, '')} {label} {percent}%".strip()
-    return f"{text}\n{reason}" if reason else text
+    return "\n".join(completion_lines(light, label, percent, reason))
 
 
 def progress_cell(row: ReportRow) -> str | CellRichText:
     """Return 本月进展: the lead's report (or 本月未报送 in red, or —), then each co-unit's note."""
+    lines = progress_lines(row)
+    if not any(missing for _text, missing in lines):
+        return "\n".join(text for text, _missing in lines)
     blocks: list[str | TextBlock] = []
-    if row.progress:
-        blocks.append(row.progress)
-    elif row.progress_missing:
-        blocks.append(TextBlock(_MISSING_FONT, _("本月未报送")))
-    else:
-        blocks.append("—")
-    for note in row.co_notes:
-        blocks.append("\n")
-        blocks.extend(_note_blocks(note))
-    if all(isinstance(block, str) for block in blocks):
-        return "".join(blocks)  # type: ignore[arg-type]
+    for index, (text, missing) in enumerate(lines):
+        if index:
+            blocks.append("\n")
+        blocks.append(TextBlock(_MISSING_FONT, text) if missing else text)
     return CellRichText(*blocks)
-
-
-def _note_blocks(note: UnitNote) -> list[str | TextBlock]:
-    if note.missing:
-        return [f"【{note.unit}】", TextBlock(_MISSING_FONT, _("未报送"))]
-    return [f"【{note.unit}】{note.text}"]
 
 
 def text_width(text: str) -> int:

@@ -17,7 +17,8 @@ from docx.shared import Length, Pt
 from docx.table import Table
 from lxml import etree
 
-from exports.render_docx import LIGHT_FILLS, MISSING_COLOR, deadline_lines, monthly_document, progress_lines
+from exports.cells import LIGHT_FILLS, MISSING_COLOR, deadline_lines, progress_lines
+from exports.render_docx import monthly_document
 from exports.report import Heading, MonthlyReport, UnitNote
 from tests.exports.samples import sample_report, sample_row
 
@@ -275,9 +276,9 @@ class TestCells:
         ]
 
     def test_deadline_shows_the_plans_words_then_the_date(self):
-        assert deadline_lines(sample_row(1)) == ["2020年12月底前", "2020年12月31日"]
-        assert deadline_lines(sample_row(1, deadline_text="")) == ["2020年12月31日"]
-        assert deadline_lines(sample_row(1, deadline=None, deadline_text="")) == []
+        assert deadline_lines("2020年12月底前", datetime.date(2020, 12, 31)) == ["2020年12月底前", "2020年12月31日"]
+        assert deadline_lines("", datetime.date(2020, 12, 31)) == ["2020年12月31日"]
+        assert deadline_lines("", None) == []
 
     def test_control_characters_in_report_text_do_not_break_the_file(self):
         report = sample_report(rows_per_part=1)

@@ -8,7 +8,7 @@ import io
 import pdfplumber
 import pytest
 
-from exports.render_docx import LIGHT_FILLS
+from exports.cells import LIGHT_FILLS
 from exports.render_pdf import monthly_pdf, pdf_context
 from exports.report import Heading, MonthlyReport
 from tests.exports.samples import sample_report

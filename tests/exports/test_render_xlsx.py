@@ -11,9 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from exports.cells import LIGHT_FILLS, MISSING_COLOR
 from exports.render_xlsx import (
-    LIGHT_FILLS,
-    MISSING_COLOR,
     deadline_text,
     ledger_workbook,
     monthly_workbook,
