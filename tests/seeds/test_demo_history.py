@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Unit, User
 from core import clock
+from exports.models import ArchivedReport
 from plans import periods
 from plans.lights import Light
 from plans.models import (
@@ -388,3 +389,9 @@ def test_the_demo_plans_september_report_holds_all_30_tasks_in_every_format(seed
         with pdfplumber.open(out) as pdf:
             text = "".join((page.extract_text() or "") for page in pdf.pages).replace("\n", "").replace(" ", "")
         assert all(headline.replace(" ", "")[:4] in text for headline in headlines)
+
+
+def test_the_archive_holds_last_months_report_of_this_years_plan_in_every_format(seeded):
+    rows = ArchivedReport.objects.filter(plan=plan(LIVE_PLAN)).values_list("month", "fmt", "version", "generated_by")
+    assert sorted(rows) == [(datetime.date(2026, 10, 1), fmt, 1, None) for fmt in ("docx", "pdf", "xlsx")]
+    assert "月报存档：新增 3 份" in seeded["output"]

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
+from seeds.archive import seed_demo_archive
 from seeds.demo import demo_password, seed_demo_directory
 from seeds.history import history_summary, seed_demo_history
 from seeds.plans import seed_demo_plans
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             self.stdout.write("办理过程：已存在，未重复生成。")
         for name in history.skipped:
             self.stdout.write(f"  未回放 {name}：它不是按演示时间发布的，请用新数据库重新生成。")
+        archived = seed_demo_archive()
+        self.stdout.write(f"月报存档：新增 {archived} 份（上月月度推进情况表，每月1日自动存档）。")
         self._summary()
         self.stdout.write(f"演示账号（密码均为 {demo_password()}）：")
         for login in logins:
