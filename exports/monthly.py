@@ -202,6 +202,7 @@ class _Snapshot:
     sections: list[dict[str, Any]]
     tasks: list[dict[str, Any]]
     held: dict[int, list[_Held]]  # task id → assignments (declined ones excluded), lead first
+    declined: set[int]  # tasks with an assignment declined by the cut-off
 
 
 def _handed_out(row: dict[str, Any], plan: Plan) -> datetime.datetime:
@@ -264,10 +265,12 @@ def _snapshot(
     )
 
     held: dict[int, list[_Held]] = defaultdict(list)
+    declined: set[int] = set()
     for row in sorted(
         assignment_rows.values(), key=lambda r: (r["role"] != AssignmentRole.LEAD, r["unit__sort_order"], r["id"])
     ):
         if row["status"] == AssignmentStatus.DECLINED:
+            declined.add(row["task_id"])
             continue
         task = task_rows[row["task_id"]]
         held[row["task_id"]].append(
@@ -280,17 +283,22 @@ def _snapshot(
                 escalated_unanswered=row["id"] in unanswered,
             )
         )
-    return _Snapshot(plan, cutoff, today, sections, list(task_rows.values()), dict(held))
+    return _Snapshot(plan, cutoff, today, sections, list(task_rows.values()), dict(held), declined)
 
 
 def _last_closed_period(held: _Held, snap: _Snapshot) -> periods.Period:
     return periods.last_closed_period(held.cycle, snap.today, due_day=snap.plan.report_due_day)
 
 
+def _unheld(task: dict[str, Any], snap: _Snapshot) -> str:
+    """Return why a task has no lead at the cut-off: its lead declined it, or it was never handed out."""
+    return _("待改派") if task["id"] in snap.declined else _("未交办")
+
+
 def _light(held: _Held | None, task: dict[str, Any], snap: _Snapshot) -> tuple[str, str]:
     """Return (light, reason) of an assignment at the cut-off, by the pages' own rule."""
     if held is None:
-        return Light.GREY.value, _("待改派")
+        return Light.GREY.value, _unheld(task, snap)
     deadline = held.row["due_on"] or task["deadline"]
     period = _last_closed_period(held, snap)
     handed_out = _handed_out(held.row, snap.plan)
@@ -547,7 +555,7 @@ def monthly_report(
                 light_label=str(Light(light).label),
                 light_reason=reason,
                 percent=percent,
-                status_label=str(AssignmentStatus(subject.status).label) if subject else str(_("待改派")),
+                status_label=str(AssignmentStatus(subject.status).label) if subject else _unheld(task, snap),
                 remarks=remarks,
                 reminders=reminders,
                 escalations=escalations,
@@ -647,7 +655,7 @@ def ledger(
                 percent=100 if light == Light.DONE else (subject.row["percent"] if subject else 0),
                 light=light,
                 light_label=str(Light(light).label),
-                status_label=str(AssignmentStatus(subject.status).label) if subject else str(_("待改派")),
+                status_label=str(AssignmentStatus(subject.status).label) if subject else _unheld(task, snap),
             )
         )
     return Ledger(

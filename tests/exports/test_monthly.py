@@ -178,3 +178,23 @@ class TestLedger:
         task1 = next(row for row in book.rows if row.number == "1")
         assert task1.months[-1] == "9月完成专题调研。"
         assert book.as_of_day == datetime.date(2020, 9, 30)
+
+
+class TestTasksWithoutALead:
+    def test_a_declined_task_awaits_reassignment_and_an_unassigned_one_says_so(self, history, people, bureau):
+        from plans.services.assignments import assignment_decline
+        from tests.factories import AssignmentFactory, TaskFactory
+
+        plan, section = history.plan, history.tasks[2].section
+        with on(D(2020, 9, 1)):
+            declined_task = TaskFactory(plan=plan, section=section, number="4", path="二.一.4", position=4)
+            lonely_task = TaskFactory(plan=plan, section=section, number="5", path="二.一.5", position=5)
+            lead = AssignmentFactory(task=declined_task, unit=bureau["other_school"])
+        with on(D(2020, 9, 2)):
+            assignment_decline(actor=people["other_staff"], assignment=lead, reason="不属于本校职责。")
+        with on(D(2020, 12, 10)):
+            rows = rows_by_number(monthly_report(plan=plan, month=SEPTEMBER))
+        assert (rows["4"].light, rows["4"].light_reason, rows["4"].status_label) == ("grey", "待改派", "待改派")
+        assert rows["4"].lead_units == ()
+        assert (rows["5"].light, rows["5"].light_reason, rows["5"].status_label) == ("grey", "未交办", "未交办")
+        assert lonely_task.pk == rows["5"].task_id
