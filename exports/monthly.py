@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -479,6 +480,47 @@ def _subject(held: list[_Held], unit: Unit | None) -> _Held | None:
     return next((one for one in held if one.role == AssignmentRole.LEAD), None)
 
 
+def _rows(snap: _Snapshot, unit: Unit | None) -> Iterator[Heading | _TaskLine]:
+    """Yield the headings and, for each task the scope holds, what every row type shows of it."""
+    serial = 0
+    for kind, value in _ordered(snap):
+        if kind == "heading":
+            yield value
+            continue
+        task, part = value
+        held = snap.held.get(task["id"], [])
+        subject = _subject(held, unit)
+        if unit is not None and subject is None:
+            continue  # the unit's assignment was declined by then
+        serial += 1
+        light, reason = _light(subject, task, snap)
+        deadline = (subject.row["due_on"] if subject else None) or task["deadline"]
+        common = {
+            "serial": serial,
+            "task_id": task["id"],
+            "number": task["number"] or task["path"],
+            "headline": task["headline"],
+            "part": part,
+            "lead_units": tuple(one.unit_name for one in held if one.role == AssignmentRole.LEAD),
+            "co_units": tuple(one.unit_name for one in held if one.role == AssignmentRole.CO),
+            "deadline": deadline,
+            "deadline_text": _deadline_text(task, deadline),
+            "percent": 100 if light == Light.DONE else (subject.row["percent"] if subject else 0),
+            "light": light,
+            "light_label": str(Light(light).label),
+            "status_label": str(AssignmentStatus(subject.status).label) if subject else _unheld(task, snap),
+        }
+        yield _TaskLine(common=common, held=held, subject=subject, reason=reason)
+
+
+@dataclass(frozen=True)
+class _TaskLine:
+    common: dict[str, Any]  # the fields a report row and a ledger row share
+    held: list[_Held]
+    subject: _Held | None
+    reason: str
+
+
 def monthly_report(
     *, plan: Plan, month: datetime.date, unit: Unit | None = None, now: datetime.datetime | None = None
 ) -> MonthlyReport:
@@ -496,7 +538,6 @@ def monthly_report(
     lights: Counter = Counter()
     percents: list[int] = []
     reminder_total = escalation_total = 0
-    serial = 0
 
     def month_note(one: _Held) -> tuple[str, bool]:
         nonlocal owed, filed
@@ -509,17 +550,11 @@ def monthly_report(
             unit_order[one.unit_name] = (one.row["unit__sort_order"], one.unit_name)
         return _report_text(_reports_in(one, window.month, last_day)), len(done) < len(due)
 
-    for kind, value in _ordered(snap):
-        if kind == "heading":
-            entries.append(value)
+    for line in _rows(snap, unit):
+        if isinstance(line, Heading):
+            entries.append(line)
             continue
-        task, part = value
-        held = snap.held.get(task["id"], [])
-        subject = _subject(held, unit)
-        if unit is not None and subject is None:
-            continue  # the unit's assignment was declined by then
-        serial += 1
-        light, reason = _light(subject, task, snap)
+        held, subject = line.held, line.subject
         progress, progress_missing = month_note(subject) if subject else ("", False)
         notes = []
         if unit is None:
@@ -533,29 +568,15 @@ def monthly_report(
         remarks, reminders, escalations = _remarks(shown, events, named=unit is None)
         reminder_total += reminders
         escalation_total += escalations
-        deadline = (subject.row["due_on"] if subject else None) or task["deadline"]
-        percent = 100 if light == Light.DONE else (subject.row["percent"] if subject else 0)
-        lights[light] += 1
-        percents.append(percent)
+        lights[line.common["light"]] += 1
+        percents.append(line.common["percent"])
         entries.append(
             ReportRow(
-                serial=serial,
-                task_id=task["id"],
-                number=task["number"] or task["path"],
-                headline=task["headline"],
-                part=part,
-                lead_units=tuple(one.unit_name for one in held if one.role == AssignmentRole.LEAD),
-                co_units=tuple(one.unit_name for one in held if one.role == AssignmentRole.CO),
-                deadline=deadline,
-                deadline_text=_deadline_text(task, deadline),
+                **line.common,
                 progress=progress,
                 progress_missing=progress_missing,
                 co_notes=tuple(notes),
-                light=light,
-                light_label=str(Light(light).label),
-                light_reason=reason,
-                percent=percent,
-                status_label=str(AssignmentStatus(subject.status).label) if subject else _unheld(task, snap),
+                light_reason=line.reason,
                 remarks=remarks,
                 reminders=reminders,
                 escalations=escalations,
@@ -563,7 +584,7 @@ def monthly_report(
         )
     entries = _without_empty_headings(entries)
     summary = Summary(
-        tasks=serial,
+        tasks=len(percents),
         lights={key: lights.get(key, 0) for key in LIGHT_KEYS},
         completed=lights.get(Light.DONE.value, 0),
         mean_percent=round(sum(percents) / len(percents), 1) if percents else None,
@@ -622,42 +643,18 @@ def ledger(
     last_day = _month_last_day(window.month)
     snap = _snapshot(plan, cutoff=window.cutoff, unit=unit, first_day=shown[0], last_day=last_day)
     entries: list = []
-    serial = 0
-    for kind, value in _ordered(snap):
-        if kind == "heading":
-            entries.append(value)
+    for line in _rows(snap, unit):
+        if isinstance(line, Heading):
+            entries.append(line)
             continue
-        task, part = value
-        held = snap.held.get(task["id"], [])
-        subject = _subject(held, unit)
-        if unit is not None and subject is None:
-            continue
-        serial += 1
-        light, _reason = _light(subject, task, snap)
         texts = []
         for first in shown:
             # each report once, in the month its period ends (a quarter's report in the quarter's last month)
-            reports = [r for r in subject.reports if r["period_end"].replace(day=1) == first] if subject else []
-            texts.append(_report_text(reports))
-        deadline = (subject.row["due_on"] if subject else None) or task["deadline"]
-        entries.append(
-            LedgerRow(
-                serial=serial,
-                task_id=task["id"],
-                number=task["number"] or task["path"],
-                headline=task["headline"],
-                part=part,
-                lead_units=tuple(one.unit_name for one in held if one.role == AssignmentRole.LEAD),
-                co_units=tuple(one.unit_name for one in held if one.role == AssignmentRole.CO),
-                deadline=deadline,
-                deadline_text=_deadline_text(task, deadline),
-                months=tuple(texts),
-                percent=100 if light == Light.DONE else (subject.row["percent"] if subject else 0),
-                light=light,
-                light_label=str(Light(light).label),
-                status_label=str(AssignmentStatus(subject.status).label) if subject else _unheld(task, snap),
+            reports = (
+                [r for r in line.subject.reports if r["period_end"].replace(day=1) == first] if line.subject else []
             )
-        )
+            texts.append(_report_text(reports))
+        entries.append(LedgerRow(**line.common, months=tuple(texts)))
     return Ledger(
         plan_id=plan.pk,
         plan_title=plan.title,

@@ -304,16 +304,26 @@ def _store(*, plan: Plan, month: datetime.date, fmt: str, version: int, actor, r
     return record
 
 
+def _finished_month(plan: Plan, month: datetime.date, *, now: datetime.datetime | None) -> datetime.date:
+    """Return the month's first day; raise ExportError unless it is a month of the plan that has ended."""
+    window = monthly.month_window(plan, month, now=now)
+    if not window.complete:
+        raise ExportError(_("只能存档已经结束的月份。"))
+    return window.month
+
+
+def _lock_archive(plan: Plan) -> None:
+    """Hold the plan's row until the transaction ends, so one archiver at a time numbers its versions."""
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+
+
 def archive_month(
     *, plan: Plan, month: datetime.date, fmt: str, now: datetime.datetime | None = None
 ) -> ArchiveOutcome:
     """Archive a finished month's report once (the monthly job); an existing archive is kept as it is."""
-    month = month.replace(day=1)
-    window = monthly.month_window(plan, month, now=now)
-    if not window.complete:
-        raise ExportError(_("只能存档已经结束的月份。"))
+    month = _finished_month(plan, month, now=now)
     with transaction.atomic():
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one archiver per plan at a time
+        _lock_archive(plan)
         existing = ArchivedReport.objects.filter(plan=plan, month=month, fmt=fmt).order_by("version").first()
         if existing is not None:
             return ArchiveOutcome(existing, created=False)
@@ -330,12 +340,9 @@ def archive_regenerate(
     reason = (reason or "").strip()
     if not reason:
         raise ExportError(_("请填写重新生成的理由。"))
-    month = month.replace(day=1)
-    window = monthly.month_window(plan, month, now=now)
-    if not window.complete:
-        raise ExportError(_("只能存档已经结束的月份。"))
+    month = _finished_month(plan, month, now=now)
     with transaction.atomic():
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        _lock_archive(plan)
         previous = ArchivedReport.objects.filter(plan=plan, month=month, fmt=fmt).order_by("-version").first()
         version = (previous.version + 1) if previous else 1
         record = _store(plan=plan, month=month, fmt=fmt, version=version, actor=actor, reason=reason, now=now)
