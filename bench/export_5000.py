@@ -18,16 +18,17 @@ are completed during the year (an approved completion request and its "completio
 reports drew a report reminder on the 26th and sometimes a blue escalation on the 28th (answered or not);
 overdue leads sometimes an overdue reminder: a few thousand reminders and escalations in all.
 
-Before timing, the script builds March's report once and checks it: 5,000 rows, and for a sample of tasks the
-lead's rewound percent equals that of its newest report filed before the cut-off (100 once completed).
+Before timing, the script builds the first month's report once and checks it: 5,000 rows, and for a sample of
+tasks the lead's rewound percent equals that of its newest report filed before the cut-off (100 once completed).
 
 Measured for each month (default 2020-03, whose cut-off rewinds nine months of changes, and 2020-12), with
 now = 2021-01-10: building the report (`exports.monthly.monthly_report`: wall time, SQL queries, Python's peak
 memory with --tracemalloc), rendering it as xlsx, docx and PDF (sizes, pages of the PDF), the ledger (build and
-xlsx) and the CSV of reports (`exports.datasets.report_rows` + `as_csv`). Beside each xlsx time the floor:
-openpyxl's write-only workbook writing the same rows as plain values, no styles. --skip-pdf leaves the PDF out
-(WeasyPrint lays out every page); --profile prints cProfile's top 15 functions of the named steps (build, xlsx,
-docx, pdf, ledger, ledger-xlsx, csv); --reuse keeps the dataset.
+xlsx) and the CSV of reports (`exports.datasets.report_rows` + `as_csv`); every step also shows the process's
+RSS before it and at its peak. Beside each xlsx time the floor: openpyxl's write-only workbook writing the same rows as plain values,
+no styles. --skip-pdf leaves the PDF out (WeasyPrint lays out every page: minutes); --profile prints cProfile's
+top 15 functions (cumulative, then own time) of the named steps (build, xlsx, docx, pdf, ledger, ledger-xlsx,
+csv); --reuse keeps the dataset; --months picks other months; --tasks builds a smaller plan for a quick look.
 """
 
 from __future__ import annotations
@@ -415,7 +416,7 @@ class Builder:
             self.complete(timeline, completion_month, author)
 
     def progress(self, timeline: Timeline, at: datetime.datetime, percent: int, author: int) -> None:
-        """Record a report's effect on the assignment as `_refresh_progress` does: percent, and the first acknowledges."""
+        """Record a report's effect on the assignment as `_refresh_progress` does (the first one also acknowledges)."""
         changes: dict[str, list[Any]] = {}
         if timeline.status == "new":
             changes["status"] = ["new", "in_progress"]
@@ -460,7 +461,7 @@ class Builder:
         )
 
     def supervision(self, timelines: list[Timeline]) -> dict[str, int]:
-        """Write reminders for missing reports and overdue leads, and escalations (some answered) for missing reports."""
+        """Write reminders for missing reports and overdue leads, and escalations (some answered) for missing ones."""
         rng = self.rng
         reminders, escalations, responses = [], [], []
         for timeline in timelines:
@@ -623,7 +624,8 @@ def check_dataset(plan: Plan, month: datetime.date, *, tasks: int) -> None:
             problems.append(f"task {row.number}: {row.percent}% in the report, {expected}% in the reports")
     summary = report.summary
     print(
-        f"check {month:%Y-%m} ({time.perf_counter() - started:.1f} s, untimed): {len(rows):,} rows, lights {summary.lights}, "
+        f"check {month:%Y-%m} ({time.perf_counter() - started:.1f} s, untimed): {len(rows):,} rows, "
+        f"lights {summary.lights}, "
         f"reports filed {summary.reports_filed:,}/{summary.reports_due:,}, {len(summary.missing_units)} units missing, "
         f"{summary.reminders:,} reminders, {summary.escalations:,} escalations, mean {summary.mean_percent}%; "
         f"{SAMPLE_CHECKS} sampled percents {'agree' if not problems else 'DISAGREE'}"
@@ -702,12 +704,41 @@ class Figure:
     floor_seconds: float | None = None
     floor_size: int | None = None
     python_peak_mib: float | None = None
+    rss_before_mib: float | None = None
+    rss_peak_mib: float | None = None
     note: str = ""
 
 
-def measure(func: Callable[[], Any], *, trace: bool, profile: bool) -> tuple[Any, float, int, float | None]:
-    """Run func once; return (result, seconds, SQL queries, Python's peak MiB or None)."""
+def reset_peak_rss() -> None:
+    """Make VmHWM start again from the current RSS (Linux: writing 5 to clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def rss_mib(field: str) -> float:
+    """Return VmRSS or VmHWM of this process in MiB."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Measured:
+    result: Any
+    seconds: float
+    queries: int
+    python_peak_mib: float | None
+    rss_before_mib: float
+    rss_peak_mib: float
+
+
+def measure(func: Callable[[], Any], *, trace: bool, profile: bool) -> Measured:
+    """Run func once and return its result with the wall time, SQL queries and peak memory."""
     gc.collect()
+    reset_peak_rss()
+    rss_before = rss_mib("VmRSS")
     profiler = cProfile.Profile() if profile else None
     if trace:
         tracemalloc.start()
@@ -724,9 +755,12 @@ def measure(func: Callable[[], Any], *, trace: bool, profile: bool) -> tuple[Any
     finally:
         if trace:
             tracemalloc.stop()
+    rss_peak = rss_mib("VmHWM")
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
-    return result, seconds, len(queries), peak
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(15)
+        stats.sort_stats("tottime").print_stats(15)
+    return Measured(result, seconds, len(queries), peak, rss_before, rss_peak)
 
 
 def timed(func: Callable[[], Any]) -> tuple[Any, float]:
@@ -747,12 +781,22 @@ class Bench:
 
     def run(self, step: str, month: str, func: Callable[[], Any], **extra: Any) -> Any:
         print(f"  {step:12} {month} …", end="", flush=True)
-        result, seconds, queries, peak = measure(func, trace=self.trace, profile=step in self.profile)
-        size = len(result) if isinstance(result, bytes) else None
-        figure = Figure(step, month, seconds, queries, size=size, python_peak_mib=peak, **extra)
+        done = measure(func, trace=self.trace, profile=step in self.profile)
+        size = len(done.result) if isinstance(done.result, bytes) else None
+        figure = Figure(
+            step,
+            month,
+            done.seconds,
+            done.queries,
+            size=size,
+            python_peak_mib=done.python_peak_mib,
+            rss_before_mib=done.rss_before_mib,
+            rss_peak_mib=done.rss_peak_mib,
+            **extra,
+        )
         self.figures.append(figure)
-        print(f" {seconds:.2f} s" + (f", {size / 1024:,.0f} KiB" if size is not None else ""))
-        return result
+        print(f" {done.seconds:.2f} s" + (f", {size / 1024:,.0f} KiB" if size is not None else ""))
+        return done.result
 
     def floor(self, rows: list[tuple]) -> None:
         data, seconds = timed(lambda: floor_workbook(rows))
@@ -793,6 +837,7 @@ class Bench:
         trace = any(figure.python_peak_mib is not None for figure in self.figures)
         header = (
             f"{'step':12} {'month':8} {'seconds':>8} {'queries':>8} {'size KiB':>9} {'floor s':>8} {'floor KiB':>9}"
+            f" {'RSS MiB before→peak':>19}"
         )
         header += f" {'py peak MiB':>11}" if trace else ""
         print("\n" + header + "  note")
@@ -802,6 +847,8 @@ class Bench:
             floor = f"{f.floor_seconds:8.2f}" if f.floor_seconds is not None else f"{'-':>8}"
             floor_size = f"{f.floor_size / 1024:9,.0f}" if f.floor_size is not None else f"{'-':>9}"
             line = f"{f.step:12} {f.month:8} {f.seconds:8.2f} {f.queries:8,} {size} {floor} {floor_size}"
+            rss = f"{f.rss_before_mib:,.0f}→{f.rss_peak_mib:,.0f}" if f.rss_peak_mib is not None else "-"
+            line += f" {rss:>19}"
             if trace:
                 line += f" {f.python_peak_mib:11.1f}" if f.python_peak_mib is not None else f" {'-':>11}"
             print(line + (f"  {f.note}" if f.note else ""))

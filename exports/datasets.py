@@ -78,6 +78,11 @@ def _part_labels(plan: Plan) -> dict[int, str]:
     return labels
 
 
+def _labels(choices) -> dict[str, str]:
+    """Return {value: label} of a choices class, translated once (not once per row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def task_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """Return one row per assignment of the plan (the unit's only, when given), with today's light."""
     today = timezone.localdate(now or clock.now())
@@ -86,8 +91,8 @@ def task_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime | 
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     queryset = annotate_lights(queryset, today=today).order_by("task__position", "role", "unit__sort_order", "pk")
-    role_labels, status_labels = dict(AssignmentRole.choices), dict(AssignmentStatus.choices)
-    light_labels = dict(Light.choices)
+    role_labels, status_labels = _labels(AssignmentRole), _labels(AssignmentStatus)
+    light_labels = _labels(Light)
     rows = []
     for row in queryset.values(
         "task__path",
@@ -111,9 +116,9 @@ def task_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime | 
                 "task": row["task__headline"],
                 "part": parts.get(row["task__section_id"], ""),
                 "unit": row["unit__name"],
-                "role": str(role_labels[row["role"]]),
-                "status": str(status_labels[row["status"]]),
-                "light": str(light_labels[row["light"]]),
+                "role": role_labels[row["role"]],
+                "status": status_labels[row["status"]],
+                "light": light_labels[row["light"]],
                 "percent": 100 if row["status"] == AssignmentStatus.COMPLETED else row["percent"],
                 "deadline": row["effective_due"].isoformat() if row["effective_due"] else "",
                 "deadline_text": row["task__deadline_text"],
@@ -135,7 +140,7 @@ def report_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime 
         queryset = queryset.filter(created_at__lt=now)
     if unit is not None:
         queryset = queryset.filter(assignment__unit=unit)
-    role_labels, status_labels = dict(AssignmentRole.choices), dict(ProgressStatus.choices)
+    role_labels, status_labels = _labels(AssignmentRole), _labels(ProgressStatus)
     rows = []
     for row in (
         queryset.order_by("assignment__task__position", "assignment__unit__sort_order", "period_start", "created_at")
@@ -168,7 +173,7 @@ def report_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime 
                 "task_path": row["assignment__task__path"],
                 "task": row["assignment__task__headline"],
                 "unit": row["assignment__unit__name"],
-                "role": str(role_labels[row["assignment__role"]]),
+                "role": role_labels[row["assignment__role"]],
                 "period": row["period_key"],
                 "period_start": row["period_start"].isoformat(),
                 "period_end": row["period_end"].isoformat(),
@@ -176,7 +181,7 @@ def report_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime 
                 "filed_at": _moment(row["created_at"]),
                 "on_time": None if row["due_on"] is None else filed <= row["due_on"],
                 "percent": row["percent"],
-                "progress_status": str(status_labels[row["status"]]),
+                "progress_status": status_labels[row["status"]],
                 "text": row["text"],
                 "delay_reason": row["delay_reason"],
                 "no_change": row["is_no_change"],
@@ -188,14 +193,6 @@ def report_rows(*, plan: Plan, unit: Unit | None = None, now: datetime.datetime 
     return rows
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    return value
-
-
 def as_csv(rows: list[dict[str, Any]]) -> bytes:
     """Return rows as UTF-8 CSV with a byte-order mark (Excel opens it in Chinese), header "key（标签）"."""
     buffer = io.StringIO()
@@ -204,8 +201,13 @@ def as_csv(rows: list[dict[str, Any]]) -> bytes:
         labels = {**TASK_COLUMNS, **REPORT_COLUMNS}
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow([f"{key}（{_(labels[key])}）" if key in labels else key for key in keys])
+        words = {True: _("是"), False: _("否"), None: ""}  # booleans as words, None as an empty cell
+
+        def cell(value: Any) -> Any:
+            return words[value] if value is None or isinstance(value, bool) else value
+
         for row in rows:
-            writer.writerow([_csv_value(row[key]) for key in keys])
+            writer.writerow([cell(row[key]) for key in keys])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
