@@ -58,3 +58,42 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         """Return whether the token may still be used."""
         return self.revoked_at is None
+
+
+class WebhookEvent(models.TextChoices):
+    TASK_STATUS_CHANGED = "task.status_changed", _("任务状态变化")
+    REPORT_FILED = "report.filed", _("报送进展")
+    ESCALATION_RAISED = "escalation.raised", _("发出督办")
+
+
+class WebhookEndpoint(models.Model):
+    """Where an integration wants events pushed: signed with its secret, retried, every attempt recorded."""
+
+    token = models.ForeignKey(ApiToken, verbose_name=_("接口令牌"), on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("推送地址"), max_length=300)
+    secret = models.CharField(_("签名密钥"), max_length=100, help_text=_("HMAC-SHA256 签名用；只在创建时显示"))
+    events = models.JSONField(_("订阅事件"), default=list)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("推送地址")
+        verbose_name_plural = _("推送地址")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.token.name} → {self.url}"
+
+
+class WebhookCursor(models.Model):
+    """How far the collector has read a source (audit events, escalations), so each event is pushed once."""
+
+    source = models.CharField(_("来源"), max_length=30, unique=True)
+    last_id = models.BigIntegerField(_("已读到"), default=0)
+
+    class Meta:
+        verbose_name = _("推送游标")
+        verbose_name_plural = _("推送游标")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.last_id}"

@@ -68,6 +68,8 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def _quiet_hours_for(delivery: Delivery) -> tuple[datetime.time, datetime.time] | None:
+    if delivery.channel == Channel.WEBHOOK:
+        return None  # machines have no quiet hours
     if delivery.recipient_id is None:
         return default_quiet_hours()  # a group robot
     return quiet_hours_of(ChannelPreference.objects.filter(user_id=delivery.recipient_id).first())
@@ -88,7 +90,7 @@ def _claim(delivery_id: int, worker: str) -> tuple[Delivery, DeliveryAttempt] | 
         allowed = rules.release_time(
             timezone.localtime(now),
             _quiet_hours_for(delivery),
-            working_days_only=settings.REMINDER_WORKING_DAYS_ONLY,
+            working_days_only=settings.REMINDER_WORKING_DAYS_ONLY and delivery.channel != Channel.WEBHOOK,
         )
         if allowed > now:
             Delivery.objects.filter(pk=delivery.pk).update(not_before=allowed, queued_at=None)
@@ -109,6 +111,11 @@ def _address_and_secret(delivery: Delivery) -> tuple[str, str]:
         if robot is None or not robot.is_active:
             raise DeliveryFailed(_("群机器人已停用或已删除"), retryable=False)
         return robot.webhook_url, robot.secret
+    if delivery.channel == Channel.WEBHOOK:
+        endpoint = delivery.webhook
+        if endpoint is None or not endpoint.is_active or endpoint.token.revoked_at is not None:
+            raise DeliveryFailed(_("推送地址已停用或令牌已吊销"), retryable=False)
+        return endpoint.url, endpoint.secret
     return delivery.address, ""
 
 

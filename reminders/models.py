@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
     WECOM = "wecom", _("企业微信群")
     DINGTALK = "dingtalk", _("钉钉群")
     SMS = "sms", _("短信")
+    WEBHOOK = "webhook", _("接口推送")
 
 
 class RobotKind(models.TextChoices):
@@ -166,6 +167,14 @@ class Delivery(models.Model):
     robot = models.ForeignKey(
         UnitRobot, verbose_name=_("群机器人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    webhook = models.ForeignKey(
+        "api.WebhookEndpoint",
+        verbose_name=_("推送地址"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
     address = models.CharField(_("地址"), max_length=254, blank=True, help_text=_("邮箱或手机号；群机器人不记地址"))
     subject = models.CharField(_("标题"), max_length=200)
     text = models.TextField(_("内容"))
@@ -187,7 +196,8 @@ class Delivery(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(reminder__isnull=False, escalation__isnull=True)
-                | models.Q(reminder__isnull=True, escalation__isnull=False),
+                | models.Q(reminder__isnull=True, escalation__isnull=False)
+                | models.Q(channel="webhook", reminder__isnull=True),
                 name="delivery_about_reminder_or_escalation",
             ),
             models.CheckConstraint(

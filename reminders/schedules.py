@@ -52,6 +52,12 @@ DEFAULT_SCHEDULES = (
     DefaultSchedule(
         "导出文件清理", "exports.cleanup", "删除30天前的导出任务文件（月报存档不受影响）。", crontab=("45", "3")
     ),
+    DefaultSchedule(
+        "接口推送",
+        "api.collect_webhooks",
+        "把任务状态变化、报送进展、督办等事件推送给订阅的对接系统（签名、失败重试、逐次记录）。",
+        every_seconds=60,
+    ),
     DefaultSchedule("心跳", "core.tasks.heartbeat", "确认 beat 与 worker 在运行。", every_seconds=30, args=("beat",)),
 )
 

@@ -12,6 +12,7 @@ from reminders.channels.base import DELIVERY_KEY_HEADER, DeliveryFailed, Outgoin
 from reminders.channels.mail import send_email
 from reminders.channels.robots import robot_url_allowed, send_dingtalk, send_wecom, validate_robot_url
 from reminders.channels.sms import send_sms
+from reminders.channels.webhook import send_webhook
 
 __all__ = [
     "DELIVERY_KEY_HEADER",
@@ -24,9 +25,9 @@ __all__ = [
 
 
 def send_message(channel: str, *, address: str, secret: str = "", message: OutgoingMessage) -> str:
-    """Send `message` over `channel` ("email", "wecom", "dingtalk", "sms") to `address`; return a short receipt.
+    """Send `message` over `channel` ("email", "wecom", "dingtalk", "sms", "webhook") to `address`; return a receipt.
 
-    `secret` is the DingTalk robot's signing secret (ignored elsewhere). Raise DeliveryFailed on
+    `secret` is the DingTalk robot's or the webhook's signing secret (ignored elsewhere). Raise DeliveryFailed on
     any failure, with `retryable=False` when trying again cannot help.
     """
     address = (address or "").strip()
@@ -40,4 +41,6 @@ def send_message(channel: str, *, address: str, secret: str = "", message: Outgo
         return send_dingtalk(address=address, secret=(secret or "").strip(), message=message)
     if channel == "sms":
         return send_sms(address=address, message=message)
+    if channel == "webhook":
+        return send_webhook(address=address, secret=(secret or "").strip(), message=message)
     raise DeliveryFailed(_("未知的送达渠道：%(channel)s") % {"channel": channel}, retryable=False)

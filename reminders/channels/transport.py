@@ -39,7 +39,14 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def http_request(url: str, *, key: str, method: str = "POST", payload: Any = None) -> HttpResponse:
+def json_body(payload: Any) -> bytes:
+    """Return a JSON payload as the bytes a request sends (and a signature covers)."""
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+def http_request(
+    url: str, *, key: str, method: str = "POST", payload: Any = None, extra_headers: dict[str, str] | None = None
+) -> HttpResponse:
     """Send one request (JSON `payload` for POST) and return the answer, whatever its HTTP status.
 
     Raise DeliveryFailed for timeouts, refused connections and other network trouble (retryable)
@@ -49,8 +56,9 @@ def http_request(url: str, *, key: str, method: str = "POST", payload: Any = Non
     headers = {DELIVERY_KEY_HEADER: key, "User-Agent": USER_AGENT, "Accept": "application/json"}
     data = None
     if payload is not None:
-        data = json.dumps(payload, ensure_ascii=False).encode()
+        data = json_body(payload)
         headers["Content-Type"] = "application/json; charset=utf-8"
+    headers.update(extra_headers or {})
     try:
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
     except ValueError:
