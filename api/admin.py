@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from api.models import ApiToken
+from api.models import ApiToken, WebhookEndpoint
 from api.services import api_token_revoke
 from plans.services.errors import WorkflowError
 
@@ -44,3 +44,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{token}：{exc}", messages.WARNING)
             else:
                 self.message_user(request, _("已吊销 %(token)s") % {"token": token})
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("token", "url", "events", "is_active", "created_at")
+    list_filter = ("is_active",)
+    fields = ("token", "url", "events", "is_active", "created_at")
+    readonly_fields = ("token", "url", "events", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # set up with `manage.py api_token webhook`, which shows the signing secret once
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deliveries refer to it; switch it off instead

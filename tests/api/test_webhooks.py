@@ -112,3 +112,17 @@ class TestSending:
         api_token_revoke(actor=people["admin"], token=endpoint.token)
         outcome = delivery_send(delivery_id=Delivery.objects.get(webhook=endpoint).pk)
         assert outcome.state == DeliveryState.FAILED
+
+
+def test_the_command_sets_up_a_webhook_and_shows_its_secret_once(people, token_for, capsys):
+    from django.core.management import call_command
+
+    from api.models import WebhookEndpoint
+
+    token, _key = token_for(people["supervisor"])
+    call_command(
+        "api_token", "webhook", token.prefix, "--url", "https://oa.example.cn/hook", "--events", "report.filed"
+    )
+    secret = capsys.readouterr().out.strip().splitlines()[-1]
+    endpoint = WebhookEndpoint.objects.get(token=token)
+    assert endpoint.events == ["report.filed"] and endpoint.secret == secret

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
-from api.models import ApiToken, TokenScope
+from api.models import ApiToken, TokenScope, WebhookEvent
 from api.services import api_token_issue, api_token_revoke
+from api.webhooks import webhook_endpoint_create
 from plans.services.errors import WorkflowError
 
 
 class Command(BaseCommand):
-    help = "管理接口令牌：issue 为账号签发（令牌只显示这一次），revoke 吊销，list 列出。"
+    help = "管理接口令牌：issue 为账号签发（令牌只显示这一次），revoke 吊销，list 列出，webhook 设置推送地址。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -23,6 +24,14 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke", help="吊销令牌")
         revoke.add_argument("prefix", help="令牌前缀（list 中显示）")
         sub.add_parser("list", help="列出令牌")
+        hook = sub.add_parser("webhook", help="为令牌设置推送地址（签名密钥只显示这一次）")
+        hook.add_argument("prefix", help="令牌前缀")
+        hook.add_argument("--url", required=True, help="对接系统接收推送的地址")
+        hook.add_argument(
+            "--events",
+            default=",".join(WebhookEvent.values),
+            help=f"逗号分隔，默认全部：{','.join(WebhookEvent.values)}",
+        )
 
     def handle(self, *args, action: str, **options):
         admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
@@ -46,6 +55,14 @@ class Command(BaseCommand):
                     raise CommandError(f"找不到令牌：{options['prefix']}")
                 api_token_revoke(actor=admin, token=token)
                 self.stdout.write(f"已吊销 {token}。")
+            elif action == "webhook":
+                token = ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).first()
+                if token is None:
+                    raise CommandError(f"找不到有效的令牌：{options['prefix']}")
+                events = [event.strip() for event in options["events"].split(",") if event.strip()]
+                endpoint, secret = webhook_endpoint_create(actor=admin, token=token, url=options["url"], events=events)
+                self.stdout.write(f"已设置推送 {endpoint}（{'、'.join(endpoint.events)}）。签名密钥只显示这一次：")
+                self.stdout.write(secret)
             else:
                 for token in ApiToken.objects.select_related("user"):
                     state = "已吊销" if token.revoked_at else "有效"
