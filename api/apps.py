@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "api"
     verbose_name = _("开放接口")
+
+    def ready(self) -> None:
+        from api import schema  # noqa: F401  (registers the schema extension)

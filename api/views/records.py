@@ -123,7 +123,7 @@ def _list(what_zh: str, what_en: str, serializer, description: str = "") -> dict
     return {
         "summary": f"{what_zh}列表 / List {what_en}",
         "description": description or f"当前账号可见的{what_zh} / The {what_en} the caller may see.",
-        "responses": {200: serializer(many=True), **READ_ERRORS},
+        "responses": {200: serializer(many=True), 400: BAD_REQUEST, **READ_ERRORS, 404: NOT_FOUND},
     }
 
 
@@ -312,7 +312,7 @@ class AttachmentViewSet(RecordViewSet):
         summary="下载佐证材料 / Download an evidence file",
         description="返回文件本身；图片和 PDF 在浏览器中直接打开。 / The file itself; images and PDFs open inline.",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件 / The file"),
+            (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="文件 / The file"),
             **READ_ERRORS,
             404: NOT_FOUND,
         },
@@ -339,7 +339,7 @@ class AttachmentViewSet(RecordViewSet):
             "督查人员、局领导和管理员对一项或多项承办催办；已办结、已退回的自动跳过。"
             " / Supervisors, leaders and admins remind one or more assignments; closed ones are skipped.",
             ReminderCreateSerializer,
-            ReminderSerializer(many=True),
+            {"type": "array", "items": {"$ref": "#/components/schemas/Reminder"}},  # a plain list, not a page
             201,
         )
     ),

@@ -292,7 +292,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressStatusEnum": "plans.models.choices.ProgressStatus",
+        "ReportingCycleEnum": "plans.models.choices.ReportingCycle",
+        "AssignmentStatusEnum": "plans.models.choices.AssignmentStatus",
+    },
 }
 
 SITE_NAME = env_str("SITE_NAME", "督查督办系统")
