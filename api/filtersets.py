@@ -6,16 +6,20 @@ and never tells that the row exists.
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import CharField, F, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 from accounts.models import Role, Unit, UnitKind, User
 from plans.lights import Light
 from plans.models import Assignment, AssignmentRole, AssignmentStatus, Plan, PlanStatus, Section, Task
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have
 KEY_SUFFIX = "_key"
 LAST_DATE = "9999-12-31"  # rows without a date sort after every dated one
 
@@ -80,9 +84,25 @@ class StableOrderingFilter(OrderingFilter):
         ]
 
 
+@extend_schema_field(OpenApiTypes.INT64)
+class IntegerFilter(filters.NumberFilter):
+    """A whole number (the default number filter takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class IdFilter(IntegerFilter):
+    """The id of a related row; a number beyond any id is refused with a 400 rather than reaching the database."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class UnitFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=UnitKind.choices, help_text="单位类型 / Unit kind")
-    parent = filters.NumberFilter(field_name="parent_id", help_text="上级单位 id / Parent unit id")
+    parent = IdFilter(field_name="parent_id", help_text="上级单位 id / Parent unit id")
     is_active = filters.BooleanFilter(help_text="是否启用 / Active")
 
     class Meta:
@@ -91,7 +111,7 @@ class UnitFilter(filters.FilterSet):
 
 
 class PersonFilter(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id", help_text="所属单位 id / Unit id")
+    unit = IdFilter(field_name="unit_id", help_text="所属单位 id / Unit id")
     role = filters.ChoiceFilter(choices=Role.choices, help_text="角色 / Role")
     is_active = filters.BooleanFilter(help_text="是否启用 / Active")
 
@@ -102,7 +122,7 @@ class PersonFilter(filters.FilterSet):
 
 class PlanFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=PlanStatus.choices, help_text="计划状态 / Plan status")
-    plan_year = filters.NumberFilter(help_text="计划年度 / Plan year")
+    plan_year = IntegerFilter(min_value=2000, max_value=2100, help_text="计划年度 / Plan year")
 
     class Meta:
         model = Plan
@@ -110,8 +130,8 @@ class PlanFilter(filters.FilterSet):
 
 
 class SectionFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id", help_text="工作计划 id / Plan id")
-    parent = filters.NumberFilter(field_name="parent_id", help_text="上级标题 id / Parent section id")
+    plan = IdFilter(field_name="plan_id", help_text="工作计划 id / Plan id")
+    parent = IdFilter(field_name="parent_id", help_text="上级标题 id / Parent section id")
 
     class Meta:
         model = Section
@@ -121,9 +141,9 @@ class SectionFilter(filters.FilterSet):
 class TaskFilter(filters.FilterSet):
     """Tasks by plan, section, parent task and deadline range (`deadline_after`, `deadline_before`, inclusive)."""
 
-    plan = filters.NumberFilter(field_name="plan_id", help_text="工作计划 id / Plan id")
-    section = filters.NumberFilter(field_name="section_id", help_text="所属篇章 id / Section id")
-    parent = filters.NumberFilter(field_name="parent_id", help_text="上级任务 id / Parent task id")
+    plan = IdFilter(field_name="plan_id", help_text="工作计划 id / Plan id")
+    section = IdFilter(field_name="section_id", help_text="所属篇章 id / Section id")
+    parent = IdFilter(field_name="parent_id", help_text="上级任务 id / Parent task id")
     deadline = filters.DateFromToRangeFilter(help_text="完成时限范围（含两端）/ Deadline range, inclusive")
 
     class Meta:
@@ -137,9 +157,9 @@ class AssignmentFilter(filters.FilterSet):
     `light` and `due_*` read the annotations of `plans.lights.annotate_lights`: filter an annotated queryset.
     """
 
-    plan = filters.NumberFilter(field_name="task__plan_id", help_text="工作计划 id / Plan id")
-    task = filters.NumberFilter(field_name="task_id", help_text="工作任务 id / Task id")
-    unit = filters.NumberFilter(field_name="unit_id", help_text="承办单位 id / Unit id")
+    plan = IdFilter(field_name="task__plan_id", help_text="工作计划 id / Plan id")
+    task = IdFilter(field_name="task_id", help_text="工作任务 id / Task id")
+    unit = IdFilter(field_name="unit_id", help_text="承办单位 id / Unit id")
     role = filters.ChoiceFilter(choices=AssignmentRole.choices, help_text="承办方式 / Lead or co-unit")
     status = filters.ChoiceFilter(choices=AssignmentStatus.choices, help_text="办理状态 / Status")
     light = filters.ChoiceFilter(choices=Light.choices, help_text="红黄绿灯 / Status light")

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Unit
 from plans.lights import Light, light_reason
-from plans.models import Assignment, AssignmentRole, Plan, Section, Task
+from plans.models import Assignment, AssignmentRole, Plan, ReportingCycle, Section, Task
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -71,6 +71,12 @@ class SectionSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     """A task with its current (not declined) lead and co-units, read from the `current_assignments` prefetch."""
 
+    reporting_cycle = serializers.ChoiceField(
+        choices=ReportingCycle.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="报送周期，空表示沿用计划的周期 / Reporting cycle; blank means the plan's",
+    )
     reporting_cycle_label = serializers.CharField(source="get_reporting_cycle_display", read_only=True)
     lead_units = serializers.SerializerMethodField(help_text="牵头单位 / Lead units")
     co_units = serializers.SerializerMethodField(help_text="配合单位 / Co-units")

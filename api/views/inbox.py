@@ -25,6 +25,7 @@ REFUSED = {
     403: OpenApiResponse(TransferErrorSerializer, description="无权操作 / Not allowed"),
 }
 NOT_FOUND = {404: OpenApiResponse(TransferErrorSerializer, description="不存在或不是自己的消息 / Not found")}
+BAD_CURSOR = {404: OpenApiResponse(TransferErrorSerializer, description="游标无效 / Invalid cursor")}
 INVALID = {400: OpenApiResponse(OpenApiTypes.OBJECT, description="参数有误 / Invalid parameters")}
 
 
@@ -47,7 +48,7 @@ class NotificationFilter(filters.FilterSet):
     list=extend_schema(
         summary="我的消息 / My inbox",
         description="当前账号的站内消息，最新的在前；只能看到自己的消息。/ The signed-in user's messages, newest first.",
-        responses={200: NotificationSerializer(many=True), **INVALID, **REFUSED},
+        responses={200: NotificationSerializer(many=True), **INVALID, **REFUSED, **BAD_CURSOR},
     ),
     retrieve=extend_schema(
         summary="一条消息 / One message",
@@ -63,7 +64,6 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_class = NotificationFilter
     ordering_fields = ("created_at", "id")
     updated_field = "created_at"  # messages are written once; only read_at changes
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):
