@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Unit, UnitAlias
+from accounts.models import Unit, UnitAlias, User
 
 
 def unit_name_index() -> dict[str, Unit]:
@@ -32,3 +32,13 @@ def units_active(*, kinds: list[str] | None = None) -> QuerySet[Unit]:
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
     return queryset.order_by("sort_order", "name")
+
+
+def people_visible_to(user: User) -> QuerySet[User]:
+    """Return the people the user may see: everyone for bureau roles, their own unit's people otherwise."""
+    queryset = User.objects.select_related("unit")
+    if user.is_authenticated and user.is_active and user.is_bureau_wide:
+        return queryset
+    if not user.is_authenticated or user.unit_id is None:
+        return queryset.none()
+    return queryset.filter(unit_id=user.unit_id)

@@ -10,11 +10,11 @@ from rest_framework import viewsets
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import Unit, User
+from accounts.selectors import people_visible_to
 from api.filters import UpdatedSinceFilter
 from api.filtersets import PersonFilter, StableOrderingFilter, UnitFilter, number_key
 from api.serializers.directory import PersonSerializer, UnitSerializer
 from api.serializers.plans import ErrorSerializer
-from plans.policies import can_see_all_units
 
 LIST_ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="参数有误 / Invalid parameters"),
@@ -42,16 +42,6 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Unit]:
         return Unit.objects.all()
-
-
-def people_visible_to(user: User) -> QuerySet[User]:
-    """Return the people the user may see: everyone for bureau roles, their own unit's people otherwise."""
-    queryset = User.objects.select_related("unit")
-    if can_see_all_units(user):
-        return queryset
-    if not user.is_authenticated or user.unit_id is None:
-        return queryset.none()
-    return queryset.filter(unit_id=user.unit_id)
 
 
 @extend_schema_view(

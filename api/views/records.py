@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.models import User
+from api.filtersets import IdFilter
 from api.serializers.records import (
     AttachmentSerializer,
     CompletionDecisionSerializer,
@@ -151,9 +152,9 @@ def _created(serializer, instance, request: Request, *, many: bool = False) -> R
 
 
 class ReportFilterSet(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
-    unit = filters.NumberFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
-    assignment = filters.NumberFilter(field_name="assignment_id", label="承办 / Assignment id")
+    plan = IdFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
+    unit = IdFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
+    assignment = IdFilter(field_name="assignment_id", label="承办 / Assignment id")
     period_key = filters.CharFilter(field_name="period_key", label="报送期次，如 2020-09 / Period key")
 
     class Meta:
@@ -162,8 +163,8 @@ class ReportFilterSet(filters.FilterSet):
 
 
 class AttachmentFilterSet(filters.FilterSet):
-    report = filters.NumberFilter(field_name="report_id", label="进展报告 / Report id")
-    completion_request = filters.NumberFilter(field_name="completion_request_id", label="办结申请 / Completion request")
+    report = IdFilter(field_name="report_id", label="进展报告 / Report id")
+    completion_request = IdFilter(field_name="completion_request_id", label="办结申请 / Completion request")
 
     class Meta:
         model = Attachment
@@ -171,8 +172,8 @@ class AttachmentFilterSet(filters.FilterSet):
 
 
 class ReminderFilterSet(filters.FilterSet):
-    assignment = filters.NumberFilter(field_name="assignment_id", label="承办 / Assignment id")
-    plan = filters.NumberFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
+    assignment = IdFilter(field_name="assignment_id", label="承办 / Assignment id")
+    plan = IdFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
     kind = filters.ChoiceFilter(choices=ReminderKind.choices, label="催办类型 / Kind")
 
     class Meta:
@@ -181,9 +182,9 @@ class ReminderFilterSet(filters.FilterSet):
 
 
 class EscalationFilterSet(filters.FilterSet):
-    assignment = filters.NumberFilter(field_name="assignment_id", label="承办 / Assignment id")
-    plan = filters.NumberFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
-    unit = filters.NumberFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
+    assignment = IdFilter(field_name="assignment_id", label="承办 / Assignment id")
+    plan = IdFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
+    unit = IdFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
     level = filters.ChoiceFilter(choices=EscalationLevel.choices, label="督办等级 / Level")
     closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True, label="已销号 / Closed")
 
@@ -193,8 +194,8 @@ class EscalationFilterSet(filters.FilterSet):
 
 
 class InstructionFilterSet(filters.FilterSet):
-    task = filters.NumberFilter(field_name="task_id", label="工作任务 / Task id")
-    plan = filters.NumberFilter(field_name="task__plan_id", label="工作计划 / Plan id")
+    task = IdFilter(field_name="task_id", label="工作任务 / Task id")
+    plan = IdFilter(field_name="task__plan_id", label="工作计划 / Plan id")
 
     class Meta:
         model = Instruction
@@ -202,9 +203,9 @@ class InstructionFilterSet(filters.FilterSet):
 
 
 class CompletionRequestFilterSet(filters.FilterSet):
-    assignment = filters.NumberFilter(field_name="assignment_id", label="承办 / Assignment id")
-    plan = filters.NumberFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
-    unit = filters.NumberFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
+    assignment = IdFilter(field_name="assignment_id", label="承办 / Assignment id")
+    plan = IdFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
+    unit = IdFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
     decision = filters.ChoiceFilter(choices=CompletionDecision.choices, label="审核结果 / Decision")
 
     class Meta:
@@ -213,9 +214,9 @@ class CompletionRequestFilterSet(filters.FilterSet):
 
 
 class ExtensionRequestFilterSet(filters.FilterSet):
-    assignment = filters.NumberFilter(field_name="assignment_id", label="承办 / Assignment id")
-    plan = filters.NumberFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
-    unit = filters.NumberFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
+    assignment = IdFilter(field_name="assignment_id", label="承办 / Assignment id")
+    plan = IdFilter(field_name="assignment__task__plan_id", label="工作计划 / Plan id")
+    unit = IdFilter(field_name="assignment__unit_id", label="承办单位 / Unit id")
     decision = filters.ChoiceFilter(choices=ExtensionDecision.choices, label="审核结果 / Decision")
 
     class Meta:

@@ -6,14 +6,13 @@ are their requester's own, the archive is for bureau roles.
 
 from __future__ import annotations
 
-from django import forms
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
@@ -23,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from api.filters import UpdatedSinceFilter
-from api.filtersets import StableOrderingFilter
+from api.filtersets import IdFilter, StableOrderingFilter
 from api.serializers.transfers import (
     ArchivedReportSerializer,
     ExportJobSerializer,
@@ -46,7 +45,6 @@ from plans.policies import can_see_all_units, require_manage_plans
 from plans.services.import_review import PlanImportError
 from plans.services.imports import plan_import_cancel, plan_import_confirm, plan_import_start
 
-MAX_ID = 2**63 - 1  # the largest id the database holds
 FILTERS = [filters.DjangoFilterBackend, UpdatedSinceFilter, StableOrderingFilter]
 
 
@@ -70,18 +68,6 @@ def _pk(view: viewsets.GenericViewSet) -> int:
         return int(view.kwargs["pk"])
     except (KeyError, TypeError, ValueError) as exc:
         raise Http404 from exc
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """A row id: a fraction or a number out of range is a 400, never a server error."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class ImportRefused(APIException):

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "ProgressStatusEnum": "plans.models.choices.ProgressStatus",
         "ReportingCycleEnum": "plans.models.choices.ReportingCycle",
         "AssignmentStatusEnum": "plans.models.choices.AssignmentStatus",
+        "ExportKindEnum": "exports.models.ExportKind",
+        "ImportStatusEnum": "plans.models.imports.ImportStatus",
     },
 }
 
