@@ -16,10 +16,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
 from accounts.models import Role, Unit, UnitKind, User
+from api.fields import MAX_ID
 from plans.lights import Light
 from plans.models import Assignment, AssignmentRole, AssignmentStatus, Plan, PlanStatus, Section, Task
 
-MAX_ID = 2**63 - 1  # the largest id a database row can have
 KEY_SUFFIX = "_key"
 LAST_DATE = "9999-12-31"  # rows without a date sort after every dated one
 

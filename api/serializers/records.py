@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import IdField
 from plans import periods
 from plans.models import (
     Attachment,
@@ -181,9 +182,9 @@ class ReportSerializer(AssignmentRecordSerializer):
 class ReportCreateSerializer(serializers.Serializer):
     """What a unit submits for a period; a second report for the same period is a correction."""
 
-    assignment = serializers.IntegerField(help_text=_("承办编号 / Assignment id"))
+    assignment = IdField(help_text=_("承办编号 / Assignment id"))
     text = serializers.CharField(allow_blank=True, help_text=_("进展情况 / Progress"))
-    percent = serializers.IntegerField(help_text=_("完成进度 0–100 / Percent done"))
+    percent = serializers.IntegerField(min_value=0, max_value=100, help_text=_("完成进度 0–100 / Percent done"))
     status = serializers.ChoiceField(choices=ProgressStatus.choices)
     delay_reason = serializers.CharField(required=False, allow_blank=True, default="")
     period_key = serializers.CharField(
@@ -223,7 +224,7 @@ class ReminderSerializer(AssignmentRecordSerializer):
 class ReminderCreateSerializer(serializers.Serializer):
     """Assignments to remind and the message they receive."""
 
-    assignments = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    assignments = serializers.ListField(child=IdField(), allow_empty=False)
     message = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -268,7 +269,7 @@ class EscalationSerializer(AssignmentRecordSerializer):
 class EscalationCreateSerializer(serializers.Serializer):
     """An escalation to raise: the assignment, the reason and (optionally) the response deadline."""
 
-    assignment = serializers.IntegerField()
+    assignment = IdField()
     reason = serializers.CharField(allow_blank=True)
     response_due = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -308,7 +309,7 @@ class InstructionSerializer(serializers.ModelSerializer):
 class InstructionCreateSerializer(serializers.Serializer):
     """An instruction to give on a task."""
 
-    task = serializers.IntegerField()
+    task = IdField()
     text = serializers.CharField(allow_blank=True)
 
 
@@ -345,7 +346,7 @@ class CompletionRequestSerializer(AssignmentRecordSerializer):
 class CompletionRequestCreateSerializer(serializers.Serializer):
     """A request to close an assignment, with optional evidence files (multipart)."""
 
-    assignment = serializers.IntegerField()
+    assignment = IdField()
     summary = serializers.CharField(allow_blank=True)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
@@ -388,7 +389,7 @@ class ExtensionRequestSerializer(AssignmentRecordSerializer):
 class ExtensionRequestCreateSerializer(serializers.Serializer):
     """A request to move the deadline to a later date, with a reason."""
 
-    assignment = serializers.IntegerField()
+    assignment = IdField()
     requested_due = serializers.DateField()
     reason = serializers.CharField(allow_blank=True)
 
