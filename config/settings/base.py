@@ -280,9 +280,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "督查督办系统 API / Work-plan supervision tracker API",
     "DESCRIPTION": (
         "工作计划、任务、承办、进展报告、催办督办、办结与延期、站内消息、导入和导出的开放接口。"
-        "机器使用接口令牌（Authorization: Bearer <令牌>），浏览器使用登录会话；每个令牌只能看到和操作其所属账号可见的数据。\n\n"
+        "机器使用接口令牌（`Authorization: Bearer <令牌>`），浏览器使用登录会话；每个令牌只能看到和操作其所属账号可见的数据。\n\n"
         "Plans, tasks, assignments, progress reports, reminders and escalations, completion and extension requests, "
-        "inbox, imports and exports. Machines authenticate with an API token (Authorization: Bearer <token>), the "
+        "inbox, imports and exports. Machines authenticate with an API token (`Authorization: Bearer <token>`), the "
         "browser with its session; a token sees and does exactly what its user may."
     ),
     "VERSION": "1.0.0",
