@@ -10,10 +10,6 @@ from plans.lights import Light, light_reason
 from plans.models import Assignment, AssignmentRole, Plan, ReportingCycle, Section, Task
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="原因 / Reason")
-
-
 class UnitRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit

@@ -35,12 +35,6 @@ APPROVAL_LABELS = dict(APPROVAL_STATES)
 # --- small references --------------------------------------------------------------------------------
 
 
-class RecordErrorSerializer(serializers.Serializer):
-    """An error as the API returns it: {"detail": "…"}."""
-
-    detail = serializers.CharField()
-
-
 class RecordPersonSerializer(serializers.Serializer):
     """A person named on a record."""
 

@@ -25,12 +25,6 @@ from plans.services.import_review import included_rows
 # --- errors --------------------------------------------------------------------------------------------
 
 
-class TransferErrorSerializer(serializers.Serializer):
-    """An error as the API returns it: {"detail": "…"}."""
-
-    detail = serializers.CharField()
-
-
 def _month_text(month: datetime.date | None) -> str | None:
     return month_key(month) if month else None
 

@@ -13,8 +13,8 @@ from accounts.models import Unit, User
 from accounts.selectors import people_visible_to
 from api.filters import UpdatedSinceFilter
 from api.filtersets import PersonFilter, StableOrderingFilter, UnitFilter, number_key
+from api.responses import ErrorSerializer
 from api.serializers.directory import PersonSerializer, UnitSerializer
-from api.serializers.plans import ErrorSerializer
 
 LIST_ERRORS = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="参数有误 / Invalid parameters"),

@@ -14,18 +14,18 @@ from rest_framework.routers import DefaultRouter
 
 from api.filters import UpdatedSinceFilter
 from api.filtersets import StableOrderingFilter
+from api.responses import ErrorSerializer
 from api.serializers.inbox import NotificationSerializer, NotificationsMarkedSerializer
-from api.serializers.transfers import TransferErrorSerializer
 from notifications.models import Notification, NotificationKind
 from notifications.selectors import inbox_for
 from notifications.services import notification_mark_read
 
 REFUSED = {
-    401: OpenApiResponse(TransferErrorSerializer, description="未登录或令牌无效 / Not signed in or bad token"),
-    403: OpenApiResponse(TransferErrorSerializer, description="无权操作 / Not allowed"),
+    401: OpenApiResponse(ErrorSerializer, description="未登录或令牌无效 / Not signed in or bad token"),
+    403: OpenApiResponse(ErrorSerializer, description="无权操作 / Not allowed"),
 }
-NOT_FOUND = {404: OpenApiResponse(TransferErrorSerializer, description="不存在或不是自己的消息 / Not found")}
-BAD_CURSOR = {404: OpenApiResponse(TransferErrorSerializer, description="游标无效 / Invalid cursor")}
+NOT_FOUND = {404: OpenApiResponse(ErrorSerializer, description="不存在或不是自己的消息 / Not found")}
+BAD_CURSOR = {404: OpenApiResponse(ErrorSerializer, description="游标无效 / Invalid cursor")}
 INVALID = {400: OpenApiResponse(OpenApiTypes.OBJECT, description="参数有误 / Invalid parameters")}
 
 

@@ -30,10 +30,10 @@ from api.filtersets import (
     date_key,
     number_key,
 )
+from api.responses import ErrorSerializer
 from api.serializers.plans import (
     AssignmentSerializer,
     DeclineSerializer,
-    ErrorSerializer,
     PlanSerializer,
     SectionSerializer,
     TaskSerializer,

@@ -25,6 +25,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.models import User
 from api.filtersets import IdFilter
+from api.responses import ErrorSerializer
 from api.serializers.records import (
     AttachmentSerializer,
     CompletionDecisionSerializer,
@@ -37,7 +38,6 @@ from api.serializers.records import (
     ExtensionRequestSerializer,
     InstructionCreateSerializer,
     InstructionSerializer,
-    RecordErrorSerializer,
     ReminderCreateSerializer,
     ReminderSerializer,
     ReportCreateSerializer,
@@ -113,9 +113,9 @@ def visible_task(user: User, pk: int) -> Task:
 BAD_REQUEST = OpenApiResponse(
     OpenApiTypes.OBJECT, description='输入有误或流程不允许（{"detail": …} 或字段错误）/ Invalid input or refused'
 )
-FORBIDDEN = OpenApiResponse(RecordErrorSerializer, description="无权操作 / Not allowed for this role or token")
-NOT_FOUND = OpenApiResponse(RecordErrorSerializer, description="不存在或不可见 / Unknown or not visible")
-UNAUTHORIZED = OpenApiResponse(RecordErrorSerializer, description="未登录或令牌无效 / Not authenticated")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="无权操作 / Not allowed for this role or token")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="不存在或不可见 / Unknown or not visible")
+UNAUTHORIZED = OpenApiResponse(ErrorSerializer, description="未登录或令牌无效 / Not authenticated")
 READ_ERRORS = {401: UNAUTHORIZED, 403: FORBIDDEN}
 WRITE_ERRORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND}
 

@@ -23,6 +23,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.filters import UpdatedSinceFilter
 from api.filtersets import IdFilter, StableOrderingFilter
+from api.responses import ErrorSerializer
 from api.serializers.transfers import (
     ArchivedReportSerializer,
     ExportJobSerializer,
@@ -33,7 +34,6 @@ from api.serializers.transfers import (
     PlanImportSerializer,
     PlanImportStartSerializer,
     PlanImportTextSerializer,
-    TransferErrorSerializer,
 )
 from exports import selectors as export_selectors
 from exports.models import ArchivedReport, ExportFormat, ExportJob, ExportKind, JobState
@@ -48,7 +48,7 @@ from plans.services.imports import plan_import_cancel, plan_import_confirm, plan
 FILTERS = [filters.DjangoFilterBackend, UpdatedSinceFilter, StableOrderingFilter]
 
 
-def _error(description: str, serializer=TransferErrorSerializer) -> OpenApiResponse:
+def _error(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
     return OpenApiResponse(serializer, description=description)
 
 
