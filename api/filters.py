@@ -32,8 +32,13 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 raise ValidationError(
                     {self.param: _("时间格式应为 ISO 8601，如 2020-09-30T08:00:00+08:00。")}
                 ) from None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            # in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts
+            moment = moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError({self.param: _("时间超出范围。")}) from None
         field = getattr(view, "updated_field", "updated_at")
         return queryset.filter(**{f"{field}__gte": moment})
 

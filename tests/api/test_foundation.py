@@ -84,3 +84,18 @@ class TestRateLimits:
         url = reverse("api:api-root")
         assert [limited.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
         assert other.get(url).status_code == 200
+
+
+class TestUpdatedSince:
+    @pytest.mark.parametrize(
+        "value", ["0051-03-11T03:40:33.7-17:16", "0105-12-10T00:50:13.9+16:38", "2020-09-30T08:00:00+08:00"]
+    )
+    def test_any_offset_python_reads_is_answered_without_a_server_error(self, api, value):
+        response = api("supervisor").get("/api/v1/units/", {"updated_since": value})
+        assert response.status_code == 200
+
+    @pytest.mark.parametrize("value", ["yesterday", "0001-01-01T00:00:00+14:00"])
+    def test_a_moment_that_cannot_be_read_is_a_400(self, api, value):
+        response = api("supervisor").get("/api/v1/units/", {"updated_since": value})
+        assert response.status_code == 400
+        assert "updated_since" in response.json()
