@@ -10,6 +10,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 # extension → (MIME type, family); the family says which signature the content must have.
@@ -115,3 +116,15 @@ def check_evidence(files: list[UploadedFile]) -> list[CheckedFile]:
         upload.seek(0)
         checked.append(CheckedFile(upload, name[:200], extension, content_type, upload.size, digest.hexdigest()))
     return checked
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Return an evidence file: images and PDFs shown in the browser, other files downloaded; a lost file is 404."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("文件已不存在。")) from exc
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    return FileResponse(
+        handle, as_attachment=not inline, filename=attachment.original_name, content_type=attachment.content_type
+    )

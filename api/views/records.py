@@ -44,6 +44,7 @@ from api.serializers.records import (
     ReportSerializer,
     TextInputSerializer,
 )
+from plans.evidence import attachment_response
 from plans.lights import visible_report_q
 from plans.models import (
     Assignment,
@@ -321,14 +322,7 @@ class AttachmentViewSet(RecordViewSet):
     @action(detail=True, methods=["get"], url_path="download", filter_backends=[])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         attachment = self.get_object()
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404(_("文件已不存在。")) from exc
-        inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-        return FileResponse(
-            handle, as_attachment=not inline, filename=attachment.original_name, content_type=attachment.content_type
-        )
+        return attachment_response(attachment)
 
 
 @extend_schema_view(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from accounts.models import Unit, UnitKind, User
 from audit.selectors import audit_for_task, audit_for_user
 from core import clock
 from plans import periods
+from plans.evidence import attachment_response
 from plans.forms_workflow import (
     CompletionRequestForm,
     DecisionForm,
@@ -279,14 +280,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if pending:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件已不存在。")) from exc
-    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    return FileResponse(
-        handle, as_attachment=not inline, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return attachment_response(attachment)
 
 
 @login_required
