@@ -46,7 +46,7 @@ import random
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
 from audit.models import AuditAction, AuditEvent  # noqa: E402
+from bench.support import copy_rows, require_bench_database, reset_peak_rss, rss_mib  # noqa: E402
 from exports import datasets, monthly, render_docx, render_xlsx  # noqa: E402
 from exports.report import LIGHT_KEYS, Ledger, LedgerRow, MonthlyReport, ReportRow  # noqa: E402
 from plans.models import (  # noqa: E402
@@ -141,17 +142,6 @@ SENTENCES = (
     "与街道、社区建立联动机制，形成工作合力。",
 )
 DEPARTMENTS = ("办公室", "组织人事科", "基础教育科", "学前教育科", "计划财务科", "德育体卫艺科", "督导室", "安全科")
-
-
-def copy_rows(model: type, columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    """Write rows into the model's table with COPY; return how many."""
-    table = model._meta.db_table
-    count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 def month_end(month: int) -> datetime.date:
@@ -709,21 +699,6 @@ class Figure:
     note: str = ""
 
 
-def reset_peak_rss() -> None:
-    """Make VmHWM start again from the current RSS (Linux: writing 5 to clear_refs)."""
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")
-
-
-def rss_mib(field: str) -> float:
-    """Return VmRSS or VmHWM of this process in MiB."""
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 @dataclass
 class Measured:
     result: Any
@@ -866,9 +841,7 @@ def main() -> None:
     profile = {step for step in args.profile.split(",") if step}
     if profile - set(STEPS):
         parser.error(f"unknown steps {sorted(profile - set(STEPS))}; choose from {', '.join(STEPS)}")
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or "bench" not in str(name):
-        sys.exit(f"refusing to run on {connection.vendor} database {name!r}: use a PostgreSQL database named *bench*")
+    name = require_bench_database()
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
 

@@ -43,6 +43,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
+from bench.support import require_bench_database  # noqa: E402
 from core import clock  # noqa: E402
 from plans import periods  # noqa: E402
 from plans.models import (  # noqa: E402
@@ -415,9 +416,7 @@ def main() -> None:
     )
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
     args = parser.parse_args()
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or "bench" not in str(name):
-        sys.exit(f"refusing to run on {connection.vendor} database {name!r}: use a PostgreSQL database named *bench*")
+    name = require_bench_database()
     today = args.today or clock.today()
 
     call_command("migrate", verbosity=0)

@@ -37,7 +37,7 @@ import random
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, Unit, UnitKind, User  # noqa: E402
+from bench.support import copy_rows, require_bench_database, reset_peak_rss, rss_mib  # noqa: E402
 from notifications.models import Notification  # noqa: E402
 from plans.models import (  # noqa: E402
     Assignment,
@@ -79,17 +80,6 @@ PUBLISHED = timezone.make_aware(datetime.datetime(2020, 1, 15, 9, 0))
 MARKER = "（催办基准）"
 # What the scans write, and what refers to it (empty here: no one answered an escalation).
 CREATED_BY_SCANS = (DeliveryAttempt, Delivery, Notification, EscalationResponse, Reminder, Escalation, ScanRun)
-
-
-def copy_rows(model: type, columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    """Write rows into the model's table with COPY; return how many."""
-    table = model._meta.db_table
-    count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 class Builder:
@@ -272,21 +262,6 @@ def empty_scan_output() -> None:
         cursor.execute("ANALYZE")
 
 
-def reset_peak_rss() -> None:
-    """Make VmHWM start again from the current RSS (Linux: writing 5 to clear_refs)."""
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")
-
-
-def rss_mib(field: str) -> float:
-    """Return VmRSS or VmHWM of this process in MiB."""
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def row_counts() -> dict[str, int]:
     return {
         "reminders": Reminder.objects.count(),
@@ -383,9 +358,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions for each first run")
     parser.add_argument("--units", type=int, default=UNITS, help="fewer units for a quick look (500 tasks each)")
     args = parser.parse_args()
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or "bench" not in str(name):
-        sys.exit(f"refusing to run on {connection.vendor} database {name!r}: use a PostgreSQL database named *bench*")
+    name = require_bench_database()
 
     call_command("migrate", verbosity=0)
     if args.reuse and Plan.objects.filter(title__endswith=MARKER).exists():
