@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Plan
-
-ALLOWED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".xlsx")
+from plans.services.imports import IMPORT_SUFFIXES, unsupported_file_reason
 
 
 class PlanImportForm(forms.Form):
@@ -17,7 +16,7 @@ class PlanImportForm(forms.Form):
         label=_("上传文件"),
         required=False,
         help_text=_("支持 .docx、.pdf（带文字层）、.txt、.html、.xlsx，不超过 20 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_SUFFIXES)}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_SUFFIXES)}),
     )
     text = forms.CharField(
         label=_("或粘贴正文"),
@@ -50,9 +49,6 @@ class PlanImportForm(forms.Form):
             raise forms.ValidationError(_("请只选择一种方式：上传文件或粘贴正文。"))
         if not upload and not text and not self.errors:
             raise forms.ValidationError(_("请上传文件或粘贴正文。"))
-        if upload and not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            self.add_error(
-                "file",
-                _("不支持这种文件。请上传 .docx、.pdf、.txt、.html 或 .xlsx 文件；旧版 .doc/.xls 请先另存为新格式。"),
-            )
+        if upload and (reason := unsupported_file_reason(upload.name)):
+            self.add_error("file", reason)
         return cleaned

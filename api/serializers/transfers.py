@@ -18,9 +18,9 @@ from accounts.models import Unit
 from exports.forms import MONTH_KINDS, month_key
 from exports.models import ArchivedReport, ExportFormat, ExportJob, ExportKind, ExportSplit, JobState
 from exports.monthly import ExportError, month_from_text
-from plans.forms import ALLOWED_SUFFIXES
 from plans.models import ImportStatus, Plan, PlanImport
 from plans.services.import_review import included_rows
+from plans.services.imports import unsupported_file_reason
 
 # --- errors --------------------------------------------------------------------------------------------
 
@@ -68,14 +68,8 @@ class PlanImportStartSerializer(PlanImportTextSerializer):
             raise serializers.ValidationError(_("请只选择一种方式：上传文件或粘贴正文。"))
         if not upload and not text:
             raise serializers.ValidationError(_("请上传文件或粘贴正文。"))
-        if upload and not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise serializers.ValidationError(
-                {
-                    "file": _(
-                        "不支持这种文件。请上传 .docx、.pdf、.txt、.html 或 .xlsx 文件；旧版 .doc/.xls 请先另存为新格式。"
-                    )
-                }
-            )
+        if upload and (reason := unsupported_file_reason(upload.name)):
+            raise serializers.ValidationError({"file": reason})
         return attrs
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Unit, UnitKind, User
 from accounts.services import unit_create
@@ -46,6 +47,20 @@ SYNC_PARSE_MAX_BYTES = 300 * 1024  # larger documents are parsed by a worker, wi
 def import_max_bytes() -> int:
     """Return the largest plan document accepted."""
     return getattr(settings, "PLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+IMPORT_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm", ".xlsx")
+
+
+def unsupported_file_reason(filename: str) -> str:
+    """Return why a plan document of this name cannot be read, or "" when its type is supported.
+
+    The upload form and the API check the name with this before anything is stored; the readers then
+    check the content itself, with a message for each kind of file they recognise.
+    """
+    if filename.lower().endswith(IMPORT_SUFFIXES):
+        return ""
+    return _("不支持这种文件。请上传 .docx、.pdf、.txt、.html 或 .xlsx 文件；旧版 .doc/.xls 请先另存为新格式。")
 
 
 @transaction.atomic
