@@ -14,14 +14,19 @@ from exports.policies import require_read_archive
 from plans.models import Plan
 
 
+def jobs_of(user: User) -> QuerySet[ExportJob]:
+    """Return all of the user's export jobs, newest first, with their plans and units (nobody sees another's)."""
+    return ExportJob.objects.filter(requested_by=user).select_related("plan", "unit")
+
+
 def jobs_for(user: User, *, limit: int = 20) -> list[ExportJob]:
-    """Return the user's latest export jobs, newest first, with their plans and units."""
-    return list(ExportJob.objects.filter(requested_by=user).select_related("plan", "unit")[:limit])
+    """Return the user's latest export jobs, newest first, for the export page."""
+    return list(jobs_of(user)[:limit])
 
 
 def job_for(user: User, pk: int) -> ExportJob:
     """Return one of the user's own jobs; anyone else's is not found (404)."""
-    job = ExportJob.objects.select_related("plan", "unit").filter(pk=pk, requested_by=user).first()
+    job = jobs_of(user).filter(pk=pk).first()
     if job is None:
         raise Http404
     return job

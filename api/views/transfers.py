@@ -255,8 +255,7 @@ class ExportJobViewSet(FileDownloadMixin, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self) -> QuerySet[ExportJob]:
         if getattr(self, "swagger_fake_view", False):
             return ExportJob.objects.none()
-        # the same rows as exports.selectors.jobs_for, as a queryset to filter and page
-        return ExportJob.objects.filter(requested_by=self.request.user).select_related("plan", "unit")
+        return export_selectors.jobs_of(self.request.user)
 
     def get_object(self) -> ExportJob:
         job = export_selectors.job_for(self.request.user, _pk(self))
